@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds FAISS 1.7.3 from Debian's source package: shared libfaiss_avx2.so (OpenBLAS, OpenMP) and libfaiss_c.so
+# (the official C API) linked to it, with RPATH=$ORIGIN so the pair loads from any one folder.
+# Prints the install folder (lib/ and include/) on stdout.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+FAISS_VERSION=1.7.3
+OUT="$VIS_CACHE/faiss-$FAISS_VERSION-avx2"
+STAMP="$OUT/.complete"
+[ -f "$STAMP" ] && { echo "$OUT"; exit 0; }
+
+vis_lock faiss
+[ -f "$STAMP" ] && { echo "$OUT"; exit 0; }
+
+vis_apt_install libopenblas-dev cmake g++ make patch dpkg-dev
+start=$(date +%s)
+work="$VIS_CACHE/faiss-$FAISS_VERSION-build"
+rm -rf "$work" "$OUT"; mkdir -p "$work/apt/lists/partial"
+
+# Debian's source package through a private source list, leaving the machine's apt configuration untouched.
+debian_uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+  | grep -v '^[[:space:]]*#' | grep -o -E 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ' || true)"
+[ -n "$debian_uri" ] || debian_uri="http://deb.debian.org/debian"
+suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+echo "deb-src $debian_uri $suite main" > "$work/apt/sources.list"
+apt_opts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/apt/lists")
+vis_log "fetching Debian source package faiss ($debian_uri $suite)"
+apt-get "${apt_opts[@]}" update -qq >/dev/null
+(cd "$work" && apt-get "${apt_opts[@]}" source --download-only "faiss=$FAISS_VERSION-2" >/dev/null 2>&1) \
+  || (cd "$work" && apt-get "${apt_opts[@]}" source --download-only faiss >/dev/null 2>&1) \
+  || vis_die "apt-get source faiss failed"
+
+src="$work/src"; mkdir -p "$src"
+tar -xzf "$work/faiss_$FAISS_VERSION.orig.tar.gz" -C "$src" --strip-components=1
+tar -xJf "$work"/faiss_"$FAISS_VERSION"-*.debian.tar.xz -C "$src"
+if [ -f "$src/debian/patches/series" ]; then
+  while read -r p; do
+    [ -z "$p" ] || [[ "$p" == \#* ]] && continue
+    patch -d "$src" -p1 -s < "$src/debian/patches/$p"
+  done < "$src/debian/patches/series"
+fi
+# The C API links the generic libfaiss by default; ship it against the AVX2 build instead.
+sed -i 's/target_link_libraries(faiss_c PRIVATE faiss)/target_link_libraries(faiss_c PRIVATE faiss_avx2)/' "$src/c_api/CMakeLists.txt"
+grep -q 'faiss_c PRIVATE faiss_avx2' "$src/c_api/CMakeLists.txt" || vis_die "could not relink faiss_c to faiss_avx2 (CMakeLists changed?)"
+
+vis_log "building FAISS $FAISS_VERSION (AVX2, OpenBLAS, OpenMP, C API); about 2-3 minutes on 2 cores"
+cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
+  -DFAISS_ENABLE_GPU="${VECTORIMAGESEARCH_FAISS_GPU:-OFF}" -DFAISS_ENABLE_PYTHON=OFF -DBUILD_TESTING=OFF \
+  -DFAISS_ENABLE_C_API=ON -DFAISS_OPT_LEVEL=avx2 -DBUILD_SHARED_LIBS=ON -DBLA_VENDOR=OpenBLAS \
+  -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON -DCMAKE_INSTALL_RPATH='$ORIGIN' >"$work/cmake.log" 2>&1 \
+  || { tail -n 30 "$work/cmake.log" >&2; vis_die "cmake configure of FAISS failed (log: $work/cmake.log)"; }
+make -C "$work/build" -j"$(nproc)" faiss_avx2 faiss_c >"$work/make.log" 2>&1 \
+  || { tail -n 30 "$work/make.log" >&2; vis_die "FAISS build failed (log: $work/make.log)"; }
+
+mkdir -p "$OUT/lib" "$OUT/include/faiss"
+cp "$work/build/faiss/libfaiss_avx2.so" "$work/build/c_api/libfaiss_c.so" "$OUT/lib/"
+(cd "$src/faiss" && find . -name '*.h' -exec cp --parents {} "$OUT/include/faiss/" \;)
+mkdir -p "$OUT/include/faiss/c_api"
+(cd "$src/c_api" && find . -name '*.h' -exec cp --parents {} "$OUT/include/faiss/c_api/" \;)
+end=$(date +%s)
+echo "FAISS $FAISS_VERSION built in $((end - start)) s on $(nproc) cores, $(date -u +%F)" > "$OUT/BUILD_INFO"
+vis_log "$(cat "$OUT/BUILD_INFO")"
+rm -rf "$work"
+touch "$STAMP"
+echo "$OUT"

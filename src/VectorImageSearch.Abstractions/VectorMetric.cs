@@ -1,0 +1,11 @@
+namespace VectorImageSearch;
+
+/// <summary>How an index compares vectors.</summary>
+public enum VectorMetric
+{
+    /// <summary>Inner product; larger is closer. On L2-normalised vectors it is the cosine similarity.</summary>
+    InnerProduct = 0,
+
+    /// <summary>Squared Euclidean distance; smaller is closer.</summary>
+    L2 = 1,
+}

@@ -1,0 +1,2 @@
+# Empty dependencies file for vis_faiss.
+# This may be replaced when dependencies are built.

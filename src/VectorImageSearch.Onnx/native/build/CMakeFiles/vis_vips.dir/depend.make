@@ -1,0 +1,2 @@
+# Empty dependencies file for vis_vips.
+# This may be replaced when dependencies are built.
