@@ -23,15 +23,22 @@ internal static class RepoPaths
     /// <summary>The PIL preprocessing reference (photos, expected crops, manifest.json).</summary>
     public static string PreprocessFixture => Path.Combine(Root, "tests", "fixtures", "preprocess");
 
-    private static string FindRoot()
+    private static string FindRoot() => FindRoot(AppContext.BaseDirectory) ?? FindRoot(SourceDirectory())
+        ?? throw new InvalidOperationException($"No VectorImageSearch.sln above {AppContext.BaseDirectory} or {SourceDirectory()}");
+
+    // The build output may live outside the clone (VIS_ARTIFACTS_PATH); then the folder this file was compiled from finds it.
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetDirectoryName(path) ?? string.Empty;
+
+    private static string? FindRoot(string start)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = start.Length == 0 ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "VectorImageSearch.sln")))
             {
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException($"No VectorImageSearch.sln above {AppContext.BaseDirectory}");
+        return null;
     }
 }

@@ -1,0 +1,175 @@
+namespace VectorImageSearch.Onnx.Imaging;
+
+/// <summary>
+/// Decodes images with libvips and turns them into model inputs with PIL-compatible resizing.
+/// </summary>
+/// <remarks>
+/// <para>Decoding: JPEG, PNG, WebP, GIF (first frame), TIFF and HEIF/AVIF, detected from the content. BMP, SVG, PDF and
+/// other formats are refused. EXIF orientation is applied. CMYK, greyscale, palette and 16-bit images become 8-bit sRGB
+/// with libvips' colour rules (16-bit values keep their top 8 bits; CMYK goes through libvips' CMYK profile).</para>
+/// <para>Alpha: dropped, not composited — the colour stored under a transparent pixel is kept, exactly as PIL's
+/// <c>Image.convert("RGB")</c>, which Hugging Face's <c>convert_to_rgb</c> calls for <c>CLIPImageProcessor</c>.</para>
+/// <para>Safety: an image whose header claims more than <see cref="ImageDecodeOptions.MaxPixels"/> pixels is refused before
+/// its pixels are decoded; truncated or corrupt data fails (libvips' <c>fail_on</c>, see <see cref="ImageDecodeOptions.Strictness"/>);
+/// every failure is an <see cref="ImageDecodeException"/> naming the input and the problem. libvips' operation cache is off.</para>
+/// <para>Resizing reproduces PIL's antialiased bilinear and bicubic filters, including their fixed-point rounding; large
+/// JPEGs are decoded at reduced scale first (<see cref="ImageDecodeOptions.ShrinkOnLoad"/>). Only the crop window is computed.</para>
+/// <para>All members are thread-safe: many threads may decode at once.</para>
+/// </remarks>
+public static class ImagePipeline
+{
+    /// <summary>
+    /// The recipe's 8-bit RGB model input before normalisation: decoded, resized and centre-cropped to
+    /// <see cref="PreprocessRecipe.OutputWidth"/> × <see cref="PreprocessRecipe.OutputHeight"/>.
+    /// </summary>
+    /// <param name="input">The image.</param>
+    /// <param name="recipe">The preprocessing recipe.</param>
+    /// <param name="options">Decoding limits; <see cref="ImageDecodeOptions.Default"/> when <see langword="null"/>.</param>
+    /// <exception cref="ImageDecodeException">The image cannot be read or decoded, or is too large.</exception>
+    public static RgbImage LoadRgb(ImageInput input, PreprocessRecipe recipe, ImageDecodeOptions? options = null)
+    {
+        CheckRecipe(recipe);
+        var pixels = new byte[recipe.OutputWidth * recipe.OutputHeight * 3];
+        Render(input, recipe, options ?? ImageDecodeOptions.Default, pixels);
+        return new RgbImage(recipe.OutputWidth, recipe.OutputHeight, pixels);
+    }
+
+    /// <summary>
+    /// Decodes, resizes, crops and normalises <paramref name="input"/> into <paramref name="destination"/> as one
+    /// CHW float32 image (<see cref="PreprocessRecipe.TensorLength"/> values: all R, then all G, then all B), each value
+    /// (byte × rescale − mean) / std. Uses pooled buffers only.
+    /// </summary>
+    /// <param name="input">The image.</param>
+    /// <param name="recipe">The preprocessing recipe.</param>
+    /// <param name="destination">At least <see cref="PreprocessRecipe.TensorLength"/> floats, for example one slot of an NCHW batch.</param>
+    /// <param name="options">Decoding limits; <see cref="ImageDecodeOptions.Default"/> when <see langword="null"/>.</param>
+    /// <exception cref="ImageDecodeException">The image cannot be read or decoded, or is too large.</exception>
+    public static void Preprocess(ImageInput input, PreprocessRecipe recipe, Span<float> destination, ImageDecodeOptions? options = null)
+    {
+        CheckRecipe(recipe);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, recipe.TensorLength, nameof(destination));
+        var length = recipe.OutputWidth * recipe.OutputHeight * 3;
+        var crop = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Render(input, recipe, options ?? ImageDecodeOptions.Default, crop.AsSpan(0, length));
+            Normalize(crop.AsSpan(0, length), recipe, destination);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(crop);
+        }
+    }
+
+    /// <summary>
+    /// Normalises interleaved 8-bit RGB pixels into CHW float32: value = (byte × <see cref="PreprocessRecipe.RescaleFactor"/>
+    /// − mean[c]) / std[c], computed in float32 as Hugging Face's image processors do.
+    /// </summary>
+    /// <param name="rgb">Interleaved RGB bytes, a whole number of pixels.</param>
+    /// <param name="recipe">Supplies the rescale factor, mean and std.</param>
+    /// <param name="destination">At least as many floats as <paramref name="rgb"/> has bytes.</param>
+    public static void Normalize(ReadOnlySpan<byte> rgb, PreprocessRecipe recipe, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        if (rgb.Length % 3 != 0)
+        {
+            throw new ArgumentException("The pixel data is not a whole number of RGB pixels.", nameof(rgb));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, rgb.Length, nameof(destination));
+        var plane = rgb.Length / 3;
+        Span<float> table = stackalloc float[3 * 256];
+        for (var c = 0; c < 3; c++)
+        {
+            var mean = recipe.Mean[c];
+            var std = recipe.Std[c];
+            for (var v = 0; v < 256; v++)
+            {
+                var scaled = (float)(v * (double)recipe.RescaleFactor);
+                table[(c * 256) + v] = (scaled - mean) / std;
+            }
+        }
+        var red = destination[..plane];
+        var green = destination.Slice(plane, plane);
+        var blue = destination.Slice(2 * plane, plane);
+        var redTable = table[..256];
+        var greenTable = table.Slice(256, 256);
+        var blueTable = table.Slice(512, 256);
+        for (var i = 0; i < plane; i++)
+        {
+            red[i] = redTable[rgb[i * 3]];
+            green[i] = greenTable[rgb[(i * 3) + 1]];
+            blue[i] = blueTable[rgb[(i * 3) + 2]];
+        }
+    }
+
+    /// <summary>Decodes <paramref name="input"/> at full resolution to 8-bit RGB (orientation applied, alpha dropped).</summary>
+    /// <param name="input">The image.</param>
+    /// <param name="options">Decoding limits; <see cref="ImageDecodeOptions.Default"/> when <see langword="null"/>. Shrink-on-load is not used.</param>
+    /// <exception cref="ImageDecodeException">The image cannot be read or decoded, or is too large.</exception>
+    public static RgbImage Decode(ImageInput input, ImageDecodeOptions? options = null)
+    {
+        using var decoded = VipsDecoder.Decode(input, options ?? ImageDecodeOptions.Default, minShortEdge: 0);
+        return new RgbImage(decoded.Width, decoded.Height, decoded.Pixels.ToArray());
+    }
+
+    private static void CheckRecipe(PreprocessRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var problem = recipe.Validate();
+        if (problem is not null)
+        {
+            throw new ArgumentException($"The preprocessing recipe cannot run: {problem}.", nameof(recipe));
+        }
+    }
+
+    private static void Render(ImageInput input, PreprocessRecipe recipe, ImageDecodeOptions options, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.ShrinkOnLoadMargin >= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ImageDecodeOptions.ShrinkOnLoadMargin must be at least 1.");
+        }
+        var target = recipe.ShortestEdge > 0 ? recipe.ShortestEdge : Math.Max(recipe.ResizeWidth, recipe.ResizeHeight);
+        var minShortEdge = options.ShrinkOnLoad ? (int)Math.Ceiling(target * options.ShrinkOnLoadMargin) : 0;
+        using var image = VipsDecoder.Decode(input, options, minShortEdge);
+
+        int resizedWidth, resizedHeight;
+        if (recipe.ShortestEdge > 0)
+        {
+            // Hugging Face / torchvision: the short edge becomes the target, the long edge int(target * long / short).
+            var (w, h) = (image.SourceWidth, image.SourceHeight);
+            if (w <= h)
+            {
+                resizedWidth = recipe.ShortestEdge;
+                resizedHeight = (int)((long)recipe.ShortestEdge * h / w);
+            }
+            else
+            {
+                resizedHeight = recipe.ShortestEdge;
+                resizedWidth = (int)((long)recipe.ShortestEdge * w / h);
+            }
+        }
+        else
+        {
+            resizedWidth = recipe.ResizeWidth;
+            resizedHeight = recipe.ResizeHeight;
+        }
+
+        int cropWidth = resizedWidth, cropHeight = resizedHeight, cropX = 0, cropY = 0;
+        if (recipe.CropWidth > 0)
+        {
+            cropWidth = recipe.CropWidth;
+            cropHeight = recipe.CropHeight;
+            cropX = CropOffset(resizedWidth - cropWidth, recipe.CropRounding);
+            cropY = CropOffset(resizedHeight - cropHeight, recipe.CropRounding);
+        }
+
+        PilResampler.ResizeCrop(
+            image.Pixels, image.Width, image.Height, image.BoxWidth, image.BoxHeight, resizedWidth, resizedHeight,
+            cropX, cropY, cropWidth, cropHeight, recipe.Resample, destination);
+    }
+
+    private static int CropOffset(int excess, CropOffsetRounding rounding) =>
+        rounding == CropOffsetRounding.HalfToEven ? (int)Math.Round(excess / 2.0, MidpointRounding.ToEven) : excess / 2;
+}

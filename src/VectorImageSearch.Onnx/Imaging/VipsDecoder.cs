@@ -1,0 +1,94 @@
+using System.Buffers;
+using VectorImageSearch.Onnx.Interop;
+
+namespace VectorImageSearch.Onnx.Imaging;
+
+/// <summary>Decodes an <see cref="ImageInput"/> to 8-bit RGB with libvips through our shim; every failure becomes an <see cref="ImageDecodeException"/>.</summary>
+internal static class VipsDecoder
+{
+    /// <summary>The formats the pipeline decodes (the loaders the shim allows).</summary>
+    public const string SupportedFormats = "JPEG, PNG, WebP, GIF, TIFF, HEIF/AVIF";
+
+    /// <summary>
+    /// Decodes <paramref name="input"/>. When <paramref name="minShortEdge"/> is positive and the input is a JPEG,
+    /// libjpeg's shrink-on-load may decode it at 1/2, 1/4 or 1/8 scale, keeping the shorter edge ≥ <paramref name="minShortEdge"/>.
+    /// </summary>
+    public static unsafe DecodedImage Decode(ImageInput input, ImageDecodeOptions options, int minShortEdge)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        VipsNative.EnsureInitialized();
+
+        var path = input.FilePath;
+        var bytes = ReadOnlyMemory<byte>.Empty;
+        if (path is null)
+        {
+            bytes = input.ReadAllBytes();
+            if (bytes.IsEmpty)
+            {
+                throw new ImageDecodeException(input.Name, "is empty (0 bytes).");
+            }
+        }
+        else if (!File.Exists(path))
+        {
+            throw new ImageDecodeException(input.Name, "does not exist.");
+        }
+
+        Span<byte> error = stackalloc byte[VipsNative.ErrorLength];
+        Span<byte> loader = stackalloc byte[VipsNative.LoaderLength];
+        using var pin = bytes.Pin();
+        fixed (byte* e = error)
+        fixed (byte* l = loader)
+        {
+            var status = VipsNative.Open(
+                (byte*)pin.Pointer, (nuint)bytes.Length, path, Math.Max(0, options.MaxPixels), Math.Max(0, minShortEdge),
+                (int)options.Strictness, out var image, out var width, out var height, out var sourceWidth,
+                out var sourceHeight, out var shrink, l, (nuint)loader.Length, e, (nuint)error.Length);
+            using (image)
+            {
+                if (status != VipsStatus.Ok)
+                {
+                    throw Failure(input, options, status, VipsNative.Text(error), VipsNative.Text(loader), sourceWidth, sourceHeight);
+                }
+                var length = checked(width * height * 3);
+                var buffer = ArrayPool<byte>.Shared.Rent(length);
+                fixed (byte* destination = buffer)
+                {
+                    status = VipsNative.ReadRgb(image, destination, (nuint)length, e, (nuint)error.Length);
+                }
+                if (status != VipsStatus.Ok)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw Failure(input, options, status, VipsNative.Text(error), VipsNative.Text(loader), sourceWidth, sourceHeight);
+                }
+                return new DecodedImage(buffer, width, height, sourceWidth, sourceHeight, shrink);
+            }
+        }
+    }
+
+    private static ImageDecodeException Failure(
+        ImageInput input, ImageDecodeOptions options, VipsStatus status, string message, string loader, int width, int height)
+    {
+        var format = loader.Length > 0 ? $" ({FormatName(loader)})" : string.Empty;
+        var problem = status switch
+        {
+            VipsStatus.Empty => "is empty (0 bytes).",
+            VipsStatus.UnknownFormat => $"is not in a recognised image format (supported: {SupportedFormats}).",
+            VipsStatus.Unsupported => $"is in a format the pipeline does not decode{format}; supported: {SupportedFormats}.",
+            VipsStatus.TooLarge => $"is too large: its header claims {width}x{height} = {(long)width * height:N0} pixels, above the limit of {options.MaxPixels:N0} (ImageDecodeOptions.MaxPixels).",
+            VipsStatus.Corrupt => $"is corrupt or truncated{format}: {message}",
+            VipsStatus.IO => $"cannot be read: {message}",
+            _ => $"could not be decoded{format}: {message}",
+        };
+        return new ImageDecodeException(input.Name, problem);
+    }
+
+    // libvips' loader type names read "VipsForeignLoad" + format + "Source".
+    private static string FormatName(string loader)
+    {
+        const string prefix = "VipsForeignLoad", suffix = "Source";
+        return loader.StartsWith(prefix, StringComparison.Ordinal) && loader.EndsWith(suffix, StringComparison.Ordinal) && loader.Length > prefix.Length + suffix.Length
+            ? loader[prefix.Length..^suffix.Length].ToUpperInvariant()
+            : loader;
+    }
+}
