@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using VectorImageSearch.Onnx.Interop;
 
 namespace VectorImageSearch.Onnx.Imaging;
@@ -73,15 +74,19 @@ internal static class VipsDecoder
         var problem = status switch
         {
             VipsStatus.Empty => "is empty (0 bytes).",
-            VipsStatus.UnknownFormat => $"is not in a recognised image format (supported: {SupportedFormats}).",
+            VipsStatus.UnknownFormat => $"is not an image in a supported format (supported: {SupportedFormats}).",
             VipsStatus.Unsupported => $"is in a format the pipeline does not decode{format}; supported: {SupportedFormats}.",
-            VipsStatus.TooLarge => $"is too large: its header claims {width}x{height} = {(long)width * height:N0} pixels, above the limit of {options.MaxPixels:N0} (ImageDecodeOptions.MaxPixels).",
-            VipsStatus.Corrupt => $"is corrupt or truncated{format}: {message}",
-            VipsStatus.IO => $"cannot be read: {message}",
-            _ => $"could not be decoded{format}: {message}",
+            VipsStatus.TooLarge => string.Create(CultureInfo.InvariantCulture, $"is too large: its header claims {width}x{height} = {(long)width * height:N0} pixels, above the limit of {options.MaxPixels:N0} (ImageDecodeOptions.MaxPixels)."),
+            VipsStatus.Corrupt => $"is corrupt or truncated{format}: {OneLine(message)}",
+            VipsStatus.IO => $"cannot be read: {OneLine(message)}",
+            _ => $"could not be decoded{format}: {OneLine(message)}",
         };
         return new ImageDecodeException(input.Name, problem);
     }
+
+    // libvips stacks one message per line.
+    private static string OneLine(string message) =>
+        string.Join("; ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     // libvips' loader type names read "VipsForeignLoad" + format + "Source".
     private static string FormatName(string loader)
