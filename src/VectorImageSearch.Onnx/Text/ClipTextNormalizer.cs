@@ -1,0 +1,131 @@
+using System.Text;
+
+namespace VectorImageSearch.Onnx.Text;
+
+/// <summary>
+/// CLIP's text cleaning before pre-tokenization, as the reference (OpenAI's <c>simple_tokenizer.py</c> with <c>ftfy</c>
+/// replaced by NFC): NFC, <c>html.unescape</c> twice, strip, whitespace runs to one space, strip, <c>str.lower</c>.
+/// </summary>
+/// <remarks>
+/// Python strings may hold lone surrogates, UTF-16 strings here may too; the reference would fail to encode them.
+/// Each lone surrogate is replaced by U+FFFD first (what a UTF-8 encoder with replacement, and transformers.js, do).
+/// </remarks>
+internal static class ClipTextNormalizer
+{
+    /// <summary>Cleans <paramref name="text"/>.</summary>
+    /// <param name="text">Any string.</param>
+    /// <returns>The cleaned, lowercased text.</returns>
+    public static string Normalize(string text)
+    {
+        text = ReplaceLoneSurrogates(text);
+        if (!text.IsNormalized(NormalizationForm.FormC))
+        {
+            text = text.Normalize(NormalizationForm.FormC);
+        }
+
+        text = PythonHtml.Unescape(PythonHtml.Unescape(text));
+        text = CleanWhitespace(text);
+        return PythonLowercase.ToLower(text);
+    }
+
+    /// <summary>
+    /// Python's <c>str.isspace</c>, the set <c>str.strip()</c> removes: the regex <c>\s</c> set plus U+001C..U+001F.
+    /// </summary>
+    /// <param name="c">A UTF-16 unit (all such characters are in the BMP).</param>
+    /// <returns>Whether it is whitespace for <c>str.strip</c>.</returns>
+    public static bool IsPythonSpace(char c) => IsRegexSpace(c) || c is >= '\u001C' and <= '\u001F';
+
+    /// <summary>
+    /// The <c>regex</c> module's <c>\s</c> (the reference's <c>import regex as re</c>): Unicode White_Space, which
+    /// differs from .NET's <see cref="char.IsWhiteSpace(char)"/> and from Python's own <c>str.isspace</c>.
+    /// </summary>
+    /// <param name="c">A UTF-16 unit.</param>
+    /// <returns>Whether the CLIP pattern treats it as whitespace.</returns>
+    public static bool IsRegexSpace(char c) => c switch
+    {
+        >= '\t' and <= '\r' or ' ' or '\u0085' or '\u00A0' or '\u1680' => true,
+        >= '\u2000' and <= '\u200A' or '\u2028' or '\u2029' or '\u202F' or '\u205F' or '\u3000' => true,
+        _ => false,
+    };
+
+    /// <summary>Strips <see cref="IsPythonSpace"/> at both ends and turns each run of <see cref="IsRegexSpace"/> into one space.</summary>
+    internal static string CleanWhitespace(string text)
+    {
+        var start = 0;
+        var end = text.Length;
+        while (start < end && IsPythonSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsPythonSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        var span = text.AsSpan(start, end - start);
+        var needsWork = false;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (IsRegexSpace(span[i]) && (span[i] != ' ' || (i + 1 < span.Length && IsRegexSpace(span[i + 1]))))
+            {
+                needsWork = true;
+                break;
+            }
+        }
+
+        if (!needsWork)
+        {
+            return span.Length == text.Length ? text : span.ToString();
+        }
+
+        var builder = new StringBuilder(span.Length);
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (!IsRegexSpace(span[i]))
+            {
+                builder.Append(span[i]);
+                continue;
+            }
+
+            builder.Append(' ');
+            while (i + 1 < span.Length && IsRegexSpace(span[i + 1]))
+            {
+                i++;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Replaces every unpaired surrogate with U+FFFD.</summary>
+    internal static string ReplaceLoneSurrogates(string text)
+    {
+        var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+        {
+            return text;
+        }
+
+        char[]? copy = null;
+        for (var i = first; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsSurrogate(c))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            copy ??= text.ToCharArray();
+            copy[i] = '\uFFFD';
+        }
+
+        return copy is null ? text : new string(copy);
+    }
+}

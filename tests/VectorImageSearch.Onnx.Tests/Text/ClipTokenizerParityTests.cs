@@ -1,0 +1,120 @@
+using VectorImageSearch.Tests.Shared;
+
+namespace VectorImageSearch.Onnx.Tests.Text;
+
+/// <summary>The tokenizer reproduces the reference ids: the public fixture and more Python-made expectations.</summary>
+public sealed class ClipTokenizerParityTests
+{
+    /// <summary>Every row of tokenizer_public.jsonl, one case per text.</summary>
+    public static TheoryData<string, int[], long[]> PublicRows =>
+        TokenizerTestData.ReadRows(Path.Combine(RepoPaths.ClipTokenizerFixture, "tokenizer_public.jsonl"));
+
+    /// <summary>Texts whose expectations Python made with the reference algorithm.</summary>
+    public static TheoryData<string, int[], long[]> PythonRows => TokenizerTestData.ReadRows(TokenizerTestData.PythonExpectations);
+
+    [Fact]
+    public void PublicFixtureHasAllRows()
+    {
+        Assert.Equal(72, PublicRows.Count);
+        Assert.True(PythonRows.Count >= 300);
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicRows))]
+    public void PublicFixtureRowIsReproduced(string text, int[] ids, long[] context77)
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Assert.Equal(ids, tokenizer.Encode(text));
+        Assert.Equal(context77, tokenizer.EncodeContext(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(PythonRows))]
+    public void PythonExpectationIsReproduced(string text, int[] ids, long[] context77)
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Assert.Equal(ids, tokenizer.Encode(text));
+        Assert.Equal(context77, tokenizer.EncodeContext(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicRows))]
+    public void SpanOverloadWritesTheSameContextAndCountsRealTokens(string text, int[] ids, long[] context77)
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Span<long> destination = stackalloc long[77];
+        destination.Fill(-1);
+        var real = tokenizer.EncodeContext(text, destination);
+        Assert.Equal(context77, destination.ToArray());
+        Assert.Equal(Math.Min(ids.Length + 2, 77), real);
+        Assert.Equal(tokenizer.EndTokenId, destination[real - 1]);
+    }
+
+    [Fact]
+    public void ExposesClipSpecialTokensAndContextLength()
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Assert.Equal(49406, tokenizer.StartTokenId);
+        Assert.Equal(49407, tokenizer.EndTokenId);
+        Assert.Equal(77, tokenizer.ContextLength);
+        Assert.Equal(49408, tokenizer.VocabularySize);
+        Assert.Equal(48894, tokenizer.MergeCount);
+    }
+
+    [Fact]
+    public void LongTextIsCutWithTheEndTokenLast()
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        var text = string.Join(' ', Enumerable.Range(0, 100).Select(i => "dog"));
+        var ids = tokenizer.Encode(text);
+        Assert.Equal(100, ids.Length);
+        Assert.All(ids, id => Assert.Equal(1929, id));
+
+        var context = tokenizer.EncodeContext(text);
+        Assert.Equal(77, context.Length);
+        Assert.Equal(49406, context[0]);
+        Assert.All(context[1..76], id => Assert.Equal(1929L, id));
+        Assert.Equal(49407, context[76]);
+
+        Span<long> destination = stackalloc long[77];
+        Assert.Equal(77, tokenizer.EncodeContext(text, destination));
+        Assert.Equal(context, destination.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1, new long[] { 49407 })]
+    [InlineData(2, new long[] { 49406, 49407 })]
+    [InlineData(3, new long[] { 49406, 320, 49407 })]
+    [InlineData(8, new long[] { 49406, 320, 1125, 539, 320, 1929, 49407, 0 })]
+    public void ContextLengthFollowsTheReferenceCut(int contextLength, long[] expected)
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Assert.Equal(expected, tokenizer.EncodeContext("a photo of a dog", contextLength));
+        var destination = new long[contextLength];
+        Assert.Equal(Math.Min(7, contextLength), tokenizer.EncodeContext("a photo of a dog", destination));
+        Assert.Equal(expected, destination);
+    }
+
+    [Fact]
+    public void InvalidContextLengthIsRejected()
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.EncodeContext("x", 0));
+        Assert.Throws<ArgumentException>(() => tokenizer.EncodeContext("x", Span<long>.Empty));
+        Assert.Throws<ArgumentNullException>(() => tokenizer.Encode(null!));
+    }
+
+    [Fact]
+    public void EmptyAndBlankTextGiveOnlyStartAndEnd()
+    {
+        var tokenizer = TokenizerTestData.Tokenizer;
+        foreach (var text in new[] { "", " ", "\t\n\r", "\u3000\u00a0", "\u001c\u001f" })
+        {
+            Assert.Empty(tokenizer.Encode(text));
+            var context = tokenizer.EncodeContext(text);
+            Assert.Equal(49406, context[0]);
+            Assert.Equal(49407, context[1]);
+            Assert.All(context[2..], id => Assert.Equal(0L, id));
+        }
+    }
+}

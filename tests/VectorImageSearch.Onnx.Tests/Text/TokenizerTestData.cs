@@ -1,0 +1,49 @@
+using System.Text.Json;
+using VectorImageSearch.Onnx.Text;
+using VectorImageSearch.Tests.Shared;
+
+namespace VectorImageSearch.Onnx.Tests.Text;
+
+/// <summary>The tokenizer under test (loaded once) and the expectation files.</summary>
+internal static class TokenizerTestData
+{
+    private static readonly Lazy<ClipTokenizer> Reference = new(() => ClipTokenizer.FromFolder(RepoPaths.ClipTokenizerFixture));
+
+    /// <summary>The tokenizer of tests/fixtures/clip-tokenizer.</summary>
+    public static ClipTokenizer Tokenizer => Reference.Value;
+
+    /// <summary>Python-made expectations beyond the public fixture (eng/tools/gen-clip-tokenizer-expectations.py).</summary>
+    public static string PythonExpectations => Path.Combine(RepoPaths.Root, "tests", "VectorImageSearch.Onnx.Tests", "Text", "clip_tokenizer_python.jsonl");
+
+    /// <summary>The regex module's class of every code point under CLIP's pattern.</summary>
+    public static string PatternClasses => Path.Combine(RepoPaths.Root, "tests", "VectorImageSearch.Onnx.Tests", "Text", "clip_pattern_classes.txt");
+
+    /// <summary>Rows of a JSONL file with text, ids and context77 (lines without "text" are skipped).</summary>
+    public static TheoryData<string, int[], long[]> ReadRows(string path)
+    {
+        var data = new TheoryData<string, int[], long[]>();
+        foreach (var line in File.ReadLines(path))
+        {
+            using var row = JsonDocument.Parse(line);
+            if (!row.RootElement.TryGetProperty("text", out var text))
+            {
+                continue;
+            }
+
+            data.Add(
+                text.GetString()!,
+                row.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                row.RootElement.GetProperty("context77").EnumerateArray().Select(e => e.GetInt64()).ToArray());
+        }
+
+        return data;
+    }
+
+    /// <summary>A fresh temporary folder, deleted by the caller.</summary>
+    public static string NewTempFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "vis-tokenizer-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}
