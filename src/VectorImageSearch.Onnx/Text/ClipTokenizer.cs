@@ -21,13 +21,15 @@ namespace VectorImageSearch.Onnx.Text;
 /// </remarks>
 public sealed class ClipTokenizer
 {
-    private const int CacheCapacity = 32_768;
+    /// <summary>The most words the merge cache holds by default.</summary>
+    internal const int DefaultCacheCapacity = 32_768;
 
     private readonly BytePairModel _model;
-    private readonly WordCache _cache = new(CacheCapacity);
+    private readonly WordCache _cache;
 
-    private ClipTokenizer(ClipTokenizerFiles files)
+    private ClipTokenizer(ClipTokenizerFiles files, int cacheCapacity)
     {
+        _cache = new WordCache(cacheCapacity);
         _model = new BytePairModel(files.Vocabulary, files.Merges, files.EndOfWordSuffix, files.Vocabulary[files.UnknownToken]);
         StartTokenId = files.Vocabulary[files.StartToken];
         EndTokenId = files.Vocabulary[files.EndToken];
@@ -61,12 +63,19 @@ public sealed class ClipTokenizer
     /// <param name="folder">The model or tokenizer folder.</param>
     /// <returns>The tokenizer.</returns>
     /// <exception cref="ModelLoadException">The folder or one of its files is missing or corrupt; the message names both.</exception>
-    public static ClipTokenizer FromFolder(string folder)
+    public static ClipTokenizer FromFolder(string folder) => FromFolder(folder, DefaultCacheCapacity);
+
+    /// <summary>Loads the tokenizer of a folder with a merge cache of the given size (0: no cache).</summary>
+    /// <param name="folder">The model or tokenizer folder.</param>
+    /// <param name="cacheCapacity">The most words the merge cache holds.</param>
+    /// <returns>The tokenizer.</returns>
+    internal static ClipTokenizer FromFolder(string folder, int cacheCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheCapacity);
         var files = ClipTokenizerFiles.Read(folder);
         try
         {
-            return new ClipTokenizer(files);
+            return new ClipTokenizer(files, cacheCapacity);
         }
         catch (InvalidDataException e)
         {

@@ -104,6 +104,21 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
+    public void CacheStaysWithinItsCapacity()
+    {
+        var small = ClipTokenizer.FromFolder(VectorImageSearch.Tests.Shared.RepoPaths.ClipTokenizerFixture, cacheCapacity: 10);
+        var none = ClipTokenizer.FromFolder(VectorImageSearch.Tests.Shared.RepoPaths.ClipTokenizerFixture, cacheCapacity: 0);
+        var reference = TokenizerTestData.Tokenizer;
+        var text = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"word{(char)('a' + (i % 26))}{(char)('a' + (i / 26))}"));
+        var expected = reference.Encode(text);
+        Assert.Equal(expected, small.Encode(text));
+        Assert.Equal(expected, none.Encode(text));
+        Assert.Equal(expected, small.Encode(text));
+        Assert.Equal(10, small.CachedWordCount);
+        Assert.Equal(0, none.CachedWordCount);
+    }
+
+    [Fact]
     public void CachedAndUncachedWordsAgree()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
