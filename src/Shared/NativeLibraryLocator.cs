@@ -5,9 +5,15 @@ namespace VectorImageSearch.Interop;
 
 /// <summary>
 /// Describes one native library a package loads: the name its <c>DllImport</c>s use, the file to look for,
-/// the environment variable that overrides its location, and how a user obtains it.
+/// the environment variable that overrides its location, and how a user obtains it. <paramref name="Companions"/>
+/// are libraries it needs that a package may bundle beside it (file names, dependencies first): each one present
+/// in the folder where the library is found is loaded by full path first, so that the library's <c>DT_NEEDED</c>
+/// entries (and those of its dependencies, which <c>RUNPATH $ORIGIN</c> does not reach) resolve to the bundled
+/// copies; one that is absent there is left to the system loader.
 /// </summary>
-internal sealed record NativeLibraryDescriptor(string ImportName, string FileName, string EnvironmentVariable, string HowToObtain);
+internal sealed record NativeLibraryDescriptor(
+    string ImportName, string FileName, string EnvironmentVariable, string HowToObtain,
+    IReadOnlyList<string>? Companions = null);
 
 /// <summary>
 /// The one place a package finds its native libraries: an environment override, the NuGet layout
@@ -43,6 +49,7 @@ internal static class NativeLibraryLocator
         {
             if (File.Exists(path))
             {
+                LoadCompanions(library, path);
                 return NativeLibrary.Load(path);
             }
         }
@@ -50,6 +57,25 @@ internal static class NativeLibraryLocator
             $"Native library '{library.FileName}' was not found. Looked in: {string.Join(", ", candidates)}. " +
             $"{library.HowToObtain} Or set {library.EnvironmentVariable} to the library's full path, " +
             $"or {SharedDirectoryVariable} to a folder that holds it.");
+    }
+
+    /// <summary>Loads each of <paramref name="library"/>'s companions found beside <paramref name="path"/>, in order.</summary>
+    private static void LoadCompanions(NativeLibraryDescriptor library, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (library.Companions is null || directory is null)
+        {
+            return;
+        }
+        foreach (var companion in library.Companions)
+        {
+            var companionPath = Path.Combine(directory, companion);
+            if (File.Exists(companionPath))
+            {
+                // A soname already loaded satisfies every later DT_NEEDED lookup of it; a second load only counts up.
+                NativeLibrary.Load(companionPath);
+            }
+        }
     }
 
     /// <summary>Every full path tried for <paramref name="library"/>, in order.</summary>
