@@ -1,0 +1,120 @@
+using Microsoft.Extensions.AI;
+using VectorImageSearch.Onnx.Imaging;
+
+namespace VectorImageSearch.Onnx.Encoders;
+
+/// <summary>
+/// Any ONNX image backbone as an image encoder: a headless ResNet50 (pooled [N, C, H, W], [N, C, 1, 1] or [N, C]
+/// features) or a ViT/DINO-style transformer ([N, T, D] pooled to the CLS token or the token mean). Embeddings are
+/// L2-normalised. Thread-safe; runs on the calling thread (the async methods complete synchronously).
+/// </summary>
+public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>, IDisposable
+{
+    private readonly ImageEncoderCore _core;
+
+    /// <summary>Loads the backbone at <paramref name="modelPath"/> with a preset.</summary>
+    /// <param name="modelPath">An ONNX file, or a folder holding <c>model.onnx</c> and optionally <c>preprocessor_config.json</c>.</param>
+    /// <param name="preset">The kind of backbone.</param>
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
+    public OnnxImageEncoder(string modelPath, ImageEncoderPreset preset = ImageEncoderPreset.ResNet50)
+        : this(new OnnxImageEncoderOptions { ModelPath = modelPath, Preset = preset })
+    {
+    }
+
+    /// <summary>Loads the backbone with <paramref name="options"/>.</summary>
+    /// <param name="options">The model and settings.</param>
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
+    public OnnxImageEncoder(OnnxImageEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.Preset))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Preset, "Unknown image encoder preset.");
+        }
+        var modelFile = ModelFiles.FindImageModel(options.ModelPath, out var folder);
+        var configPath = Path.Combine(folder, PreprocessRecipe.ConfigFileName);
+        var recipe = options.Recipe
+            ?? (File.Exists(configPath) ? PreprocessRecipe.FromFolder(folder) : DefaultRecipe(options.Preset));
+        var selection = options.Preset == ImageEncoderPreset.ResNet50
+            ? new ImageModelSelection("ResNet50 image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
+            : new ImageModelSelection("ViT image encoder", options.InputName, options.OutputName, ["last_hidden_state"], [3, 2], options.Pooling);
+        var model = ImageEmbeddingModel.Load(modelFile, recipe, selection, options.SessionOptions ?? Runtime.OnnxSessionOptions.Default, options.MaxBatchSize);
+        var name = File.Exists(Path.GetFullPath(options.ModelPath)) ? Path.GetFileNameWithoutExtension(modelFile) : ModelFiles.NameOf(folder);
+        List<string> files = [modelFile];
+        if (options.Recipe is null && File.Exists(configPath))
+        {
+            files.Add(configPath);
+        }
+        _core = new ImageEncoderCore(model, name, options.DecodeOptions,
+            () => ModelFingerprints.Compute(name, folder, files, $"{options.Preset};{model.Settings}"));
+        Preset = options.Preset;
+    }
+
+    /// <summary>The preset the encoder was loaded with.</summary>
+    public ImageEncoderPreset Preset { get; }
+
+    /// <summary>The ONNX file that runs.</summary>
+    public string ModelFile => _core.Model.ModelFile;
+
+    /// <summary>The preprocessing recipe.</summary>
+    public PreprocessRecipe Recipe => _core.Model.Recipe;
+
+    /// <summary>The pooling applied to the model output (resolved; never <see cref="EmbeddingPooling.Auto"/>).</summary>
+    public EmbeddingPooling Pooling => _core.Model.Pooling;
+
+    /// <summary>The name of the output that is embedded.</summary>
+    public string OutputName => _core.Model.Output.Name;
+
+    /// <inheritdoc />
+    public int Dimension => _core.Model.Dimension;
+
+    /// <summary>
+    /// <c>{model name}@sha256:{digest}</c> over the ONNX file, the folder's <c>preprocessor_config.json</c> when it is
+    /// used, and the chosen input, output, pooling and recipe. Computed on first use (whole files are hashed), then kept.
+    /// </summary>
+    public string ModelFingerprint => _core.Fingerprint;
+
+    /// <inheritdoc />
+    public int PreprocessedLength => _core.Model.PreprocessedLength;
+
+    /// <inheritdoc />
+    public void Preprocess(ImageInput image, Span<float> destination) => _core.Preprocess(image, destination);
+
+    /// <inheritdoc />
+    public void EncodePreprocessed(ReadOnlySpan<float> pixels, int count, Span<float> embeddings) =>
+        _core.EncodePreprocessed(pixels, count, embeddings);
+
+    /// <summary>Embeds one image.</summary>
+    /// <param name="image">The image.</param>
+    /// <returns>The L2-normalised embedding.</returns>
+    public float[] Encode(ImageInput image) => _core.EncodeBatch([image], CancellationToken.None)[0];
+
+    /// <summary>Embeds several images; results are in input order.</summary>
+    /// <param name="images">The images.</param>
+    /// <param name="cancellationToken">Cancels between and during model runs.</param>
+    /// <returns>One L2-normalised embedding per image.</returns>
+    public float[][] EncodeBatch(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
+        _core.EncodeBatch(images, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<float[]> EncodeAsync(ImageInput image, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_core.EncodeBatch([image], cancellationToken)[0]);
+
+    /// <inheritdoc />
+    public Task<float[][]> EncodeBatchAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_core.EncodeBatch(images, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<ImageInput> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default) => _core.GenerateAsync(values, options, cancellationToken);
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => _core.GetService(this, serviceType, serviceKey);
+
+    /// <summary>Releases the ONNX session.</summary>
+    public void Dispose() => _core.Dispose();
+
+    private static PreprocessRecipe DefaultRecipe(ImageEncoderPreset preset) => preset == ImageEncoderPreset.ResNet50
+        ? PreprocessRecipe.ResNet224
+        : PreprocessRecipe.ResNet224 with { ProcessorType = "ViTImageNetRecipe", Resample = ResampleFilter.Bicubic, CropRounding = CropOffsetRounding.Floor };
+}

@@ -1,0 +1,35 @@
+using VectorImageSearch.Onnx.Imaging;
+using VectorImageSearch.Onnx.Runtime;
+
+namespace VectorImageSearch.Onnx.Encoders;
+
+/// <summary>Settings of <see cref="OnnxImageEncoder"/>; bindable from configuration.</summary>
+public sealed class OnnxImageEncoderOptions
+{
+    /// <summary>An ONNX file, or a folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>, <c>onnx/vision_model.onnx</c>) and optionally <c>preprocessor_config.json</c>.</summary>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>The kind of backbone; picks the default recipe and which output to use.</summary>
+    public ImageEncoderPreset Preset { get; set; } = ImageEncoderPreset.ResNet50;
+
+    /// <summary>How the output is pooled; <see cref="EmbeddingPooling.Auto"/> decides by its rank (CLS token for [N, T, D]).</summary>
+    public EmbeddingPooling Pooling { get; set; } = EmbeddingPooling.Auto;
+
+    /// <summary>The image input; null for <c>pixel_values</c> or the model's one 4-D float input.</summary>
+    public string? InputName { get; set; }
+
+    /// <summary>The output to embed; null to choose by the preset.</summary>
+    public string? OutputName { get; set; }
+
+    /// <summary>The image recipe; null for the folder's <c>preprocessor_config.json</c>, else the preset's.</summary>
+    public PreprocessRecipe? Recipe { get; set; }
+
+    /// <summary>How the ONNX session runs (threads, optimisation, CPU or CUDA).</summary>
+    public OnnxSessionOptions SessionOptions { get; set; } = OnnxSessionOptions.Default;
+
+    /// <summary>The most images given to the model in one run; larger batches are split. Default 32.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/>.</summary>
+    public ImageDecodeOptions? DecodeOptions { get; set; }
+}
