@@ -37,7 +37,7 @@ internal sealed class BytePairModel
             _byteEndIds[b] = vocabulary.TryGetValue(symbol + endOfWordSuffix, out id) ? id : -1;
         }
 
-        _merges = new Dictionary<long, long>(merges.Count);
+        _merges = new Dictionary<long, long>(merges.Count, PairComparer.Instance);
         for (var rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
@@ -174,6 +174,19 @@ internal sealed class BytePairModel
     }
 
     private static long PairKey(int left, int right) => ((long)left << 32) | (uint)right;
+
+    /// <summary>
+    /// Hashes a pair key well: <see cref="long.GetHashCode"/> XORs the halves, so pairs of small ids (the most common
+    /// merges) pile into a few buckets and lookups get slow.
+    /// </summary>
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)((ulong)(obj * unchecked((long)0x9E3779B97F4A7C15)) >> 32);
+    }
 
     private static void Push(Span<long> heap, ref int count, int rank, int position)
     {
