@@ -17,12 +17,7 @@ internal static class ClipTextNormalizer
     /// <returns>The cleaned, lowercased text.</returns>
     public static string Normalize(string text)
     {
-        text = ReplaceLoneSurrogates(text);
-        if (!text.IsNormalized(NormalizationForm.FormC))
-        {
-            text = text.Normalize(NormalizationForm.FormC);
-        }
-
+        text = ToNfc(ReplaceLoneSurrogates(text));
         text = PythonHtml.Unescape(PythonHtml.Unescape(text));
         text = CleanWhitespace(text);
         return PythonLowercase.ToLower(text);
@@ -96,6 +91,29 @@ internal static class ClipTextNormalizer
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// NFC as Python's <c>unicodedata.normalize</c>. .NET refuses strings holding the noncharacter U+FFFE; it is a
+    /// normalization boundary (no decomposition, combining class 0, composes with nothing), so the pieces between its
+    /// occurrences are normalized one by one and joined again.
+    /// </summary>
+    /// <param name="text">Text without lone surrogates.</param>
+    /// <returns>The NFC form.</returns>
+    internal static string ToNfc(string text)
+    {
+        if (text.Contains('\uFFFE'))
+        {
+            var pieces = text.Split('\uFFFE');
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                pieces[i] = ToNfc(pieces[i]);
+            }
+
+            return string.Join('\uFFFE', pieces);
+        }
+
+        return text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>Replaces every unpaired surrogate with U+FFFD.</summary>

@@ -45,6 +45,13 @@ public sealed class PythonTextRulesTests
     [InlineData("a\u200bb", "a\u200bb")]
     public void WhitespaceMatchesTheReference(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.CleanWhitespace(text));
 
+    [Theory]
+    [InlineData("e\u0301", "\u00E9")]
+    [InlineData("e\uFFFE\u0301", "e\uFFFE\u0301")]
+    [InlineData("\uFFFEe\u0301\uFFFE\uFFFEA\u030A\uFFFE", "\uFFFE\u00E9\uFFFE\uFFFE\u00C5\uFFFE")]
+    [InlineData("\u212B\uFFFF", "\u00C5\uFFFF")]
+    public void NfcMatchesPythonAlsoAroundNoncharacters(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.ToNfc(text));
+
     [Fact]
     public void PatternClassesMatchTheRegexModule()
     {
