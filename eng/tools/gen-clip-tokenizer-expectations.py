@@ -7,11 +7,14 @@ first checks that it reproduces every row of tests/fixtures/clip-tokenizer/token
 
 - tests/VectorImageSearch.Onnx.Tests/Text/clip_tokenizer_python.jsonl: more texts (HTML references, case mapping,
   Unicode whitespace, long texts, seeded random strings) with their ids and context77;
+- tests/VectorImageSearch.Onnx.Tests/Text/clip_codepoint_chunks.txt: every code point, 256 at a time (surrogates left
+  out), as one text each: "start count sha256-prefix" of the ids (SHA-256 of the ids joined by ',', 16 hex digits);
 - tests/VectorImageSearch.Onnx.Tests/Text/clip_pattern_classes.txt: for every code point, which part of CLIP's pattern
   takes it under the regex module (L letter run, N single number, O other run, S skipped), as runs "start class".
 
 Needs: python3 with the `regex` module.  Run: python3 eng/tools/gen-clip-tokenizer-expectations.py
 """
+import hashlib
 import html
 import json
 import os
@@ -179,6 +182,17 @@ def main():
             ids = ref.encode(text)
             f.write(json.dumps({"text": text, "ids": ids, "context77": context(ids)}, ensure_ascii=True) + "\n")
     print("wrote %d texts" % len(texts))
+
+    chunks = []
+    for start in range(0, 0x110000, 256):
+        text = "".join(chr(c) for c in range(start, start + 256) if not 0xD800 <= c <= 0xDFFF)
+        ids = ref.encode(text)
+        digest = hashlib.sha256(",".join(map(str, ids)).encode("ascii")).hexdigest()[:16]
+        chunks.append("%X %d %s" % (start, len(ids), digest))
+    with open(os.path.join(OUT, "clip_codepoint_chunks.txt"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# every code point, 256 a text: hex start, id count, sha256(ids joined by ',')[:16]\n")
+        f.write("\n".join(chunks) + "\n")
+    print("wrote %d code point chunks" % len(chunks))
 
     lines = pattern_classes()
     with open(os.path.join(OUT, "clip_pattern_classes.txt"), "w", encoding="utf-8", newline="\n") as f:

@@ -25,34 +25,20 @@ public sealed class ClipTokenizerRobustnessTests
         }
     }
 
-    [Fact]
-    public void EveryCodePointIsTokenized()
+    [Theory]
+    [InlineData("\uFFFE")]
+    [InlineData("a\uFFFEe\u0301\uFFFF")]
+    [InlineData("\uFDD0")]
+    [InlineData("\U0010FFFF")]
+    [InlineData("\U000E0001")]
+    [InlineData("\0")]
+    public void NoncharactersAndControlsAreTokens(string text)
     {
-        // All 1,112,064 scalar values, 512 at a time, plus each alone once per plane's noncharacters.
-        var tokenizer = TokenizerTestData.Tokenizer;
-        var builder = new StringBuilder();
-        var total = 0;
-        for (var start = 0; start < 0x110000; start += 512)
-        {
-            builder.Clear();
-            for (var c = start; c < start + 512; c++)
-            {
-                if (c is < 0xD800 or > 0xDFFF)
-                {
-                    builder.Append(char.ConvertFromUtf32(c));
-                }
-            }
-
-            var ids = tokenizer.Encode(builder.ToString());
-            Assert.All(ids, id => Assert.InRange(id, 0, 49407));
-            total += ids.Length;
-        }
-
-        Assert.True(total > 1_000_000, $"only {total} ids");
-        foreach (var text in new[] { "\uFFFE", "\uFFFF", "\uFDD0", "\U0010FFFF", "\U000E0001", "\0" })
-        {
-            Assert.NotEmpty(tokenizer.Encode(text));
-        }
+        // Every code point is compared with Python in ClipTokenizerParityTests; these are the ones .NET's own
+        // normalizer would refuse or that are easy to lose.
+        var ids = TokenizerTestData.Tokenizer.Encode(text);
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.InRange(id, 0, 49405));
     }
 
     [Theory]
