@@ -52,7 +52,7 @@ public sealed class ClipImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
     public int Dimension => _core.Model.Dimension;
 
     /// <summary>
-    /// <c>{folder name}@sha256:{digest}</c> over the folder's ONNX files and <c>preprocessor_config.json</c>; the same as
+    /// <c>{folder name}@sha256:{digest}</c> over the folder's ONNX files, tokenizer files and <c>preprocessor_config.json</c>; the same as
     /// the <see cref="ClipTextEncoder"/> of the same folder. Computed on first use (whole files are hashed), then kept.
     /// </summary>
     public string ModelFingerprint => _core.Fingerprint;

@@ -99,7 +99,7 @@ public sealed class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<string, 
     public int Dimension { get; }
 
     /// <summary>
-    /// <c>{folder name}@sha256:{digest}</c> over the folder's ONNX files and <c>preprocessor_config.json</c>; the same as
+    /// <c>{folder name}@sha256:{digest}</c> over the folder's ONNX files, tokenizer files and <c>preprocessor_config.json</c>; the same as
     /// the <see cref="ClipImageEncoder"/> of the same folder. Computed on first use (whole files are hashed), then kept.
     /// </summary>
     public string ModelFingerprint => _fingerprint.Value;

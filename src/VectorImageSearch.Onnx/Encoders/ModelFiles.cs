@@ -70,13 +70,13 @@ internal static class ModelFiles
         throw new ModelLoadException(folder, $"the folder has no image model: looked for {string.Join(", ", candidates)}.");
     }
 
-    /// <summary>The files of a CLIP folder that define its embeddings (ONNX towers and the preprocessing config), for fingerprints.</summary>
+    /// <summary>The files of a CLIP folder that define its embeddings (ONNX towers, tokenizer, preprocessing config), for fingerprints.</summary>
     public static IReadOnlyList<string> ClipFingerprintFiles(string folder)
     {
         string[] names =
         [
             Path.Combine("onnx", "text_model.onnx"), Path.Combine("onnx", "vision_model.onnx"), "text_model.onnx", "vision_model.onnx",
-            .. CombinedNames, "preprocessor_config.json",
+            .. CombinedNames, "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "preprocessor_config.json",
         ];
         return names.Select(name => Path.Combine(folder, name)).Where(File.Exists).ToList();
     }

@@ -73,7 +73,11 @@ public sealed class ClipEncoderTests(ClipTinyFixture clip, ITestOutputHelper out
     [Fact]
     public void Text_batch_and_single_results_are_equal_within_1e_5()
     {
-        string[] texts = ["a red circle", "a small blue star on a beige background", "", "an orange triangle on a dark green background, drawn large"];
+        string[] texts =
+        [
+            "a red circle", "a small blue star on a beige background", "", "an orange triangle on a dark green background, drawn large",
+            string.Concat(Enumerable.Repeat("a purple heart next to a yellow cross, ", 30)), // longer than the 77-token context: cut
+        ];
         var batch = clip.Text.EncodeBatch(texts);
         for (var i = 0; i < texts.Length; i++)
         {

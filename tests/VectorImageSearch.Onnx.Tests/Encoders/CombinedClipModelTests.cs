@@ -70,4 +70,38 @@ public sealed class CombinedClipModelTests
         EncoderAssert.Close(means, image.Encode(input), 1e-4f);
         Assert.Equal(text.ModelFingerprint, image.ModelFingerprint);
     }
+    [Fact]
+    public void A_text_model_with_fixed_length_int32_ids_and_no_mask_gets_exactly_that()
+    {
+        // text_embeds = [Σ ids, max id] / 1e5 over a fixed 8-token int32 input: the context is cut to 8 tokens, end token last.
+        using var folder = new TemporaryFolder();
+        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json" })
+        {
+            File.Copy(Path.Combine(RepoPaths.ClipTinyShapes, file), Path.Combine(folder.Path, file));
+        }
+        new OnnxModelBuilder()
+            .Input("input_ids", OnnxElementType.Int32, "batch", 8L)
+            .Initializer("axis1", [1L], 1)
+            .Initializer("scale", [1e-5f], 1)
+            .Node("Cast", ["input_ids"], ["ids_f"], ("to", 1L))
+            .Node("ReduceSum", ["ids_f", "axis1"], ["id_sum"], ("keepdims", 1L))
+            .Node("ReduceMax", ["ids_f"], ["id_max"], ("axes", new long[] { 1 }), ("keepdims", 1L))
+            .Node("Concat", ["id_sum", "id_max"], ["both"], ("axis", 1L))
+            .Node("Mul", ["both", "scale"], ["text_embeds"])
+            .Output("text_embeds", OnnxElementType.Float, "batch", 2L)
+            .WriteTo(folder.Path, "onnx/text_model.onnx");
+        using var encoder = new ClipTextEncoder(folder.Path);
+        Assert.Equal(8, encoder.MaxSequenceLength);
+        var tokenizer = ClipTokenizer.FromFolder(folder.Path);
+        string[] texts = ["a red circle", "a small blue star on a beige background with a long caption"];
+        var batch = encoder.EncodeBatch(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var context = tokenizer.EncodeContext(texts[i], 8);
+            Assert.Equal(tokenizer.EndTokenId, context.Where(id => id != 0).Last());
+            float[] expected = [context.Sum() * 1e-5f, context.Max() * 1e-5f];
+            TensorPrimitives.Divide(expected, TensorPrimitives.Norm(expected), expected);
+            EncoderAssert.Close(expected, batch[i]);
+        }
+    }
 }
