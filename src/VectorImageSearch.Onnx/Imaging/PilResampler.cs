@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace VectorImageSearch.Onnx.Imaging;
 
@@ -47,10 +49,11 @@ internal static class PilResampler
             try
             {
                 var tempSpan = temp.AsSpan(0, rows * rowLength);
+                Span<int> masks = stackalloc int[9 * Vector<int>.Count];
+                ChannelMasks(masks);
                 for (var y = 0; y < rows; y++)
                 {
-                    var sourceRow = source.Slice((firstRow + y) * sourceWidth * 3, sourceWidth * 3);
-                    HorizontalRow(sourceRow, horizontal, tempSpan.Slice(y * rowLength, rowLength));
+                    HorizontalRow(source, (firstRow + y) * sourceWidth * 3, horizontal, masks, tempSpan.Slice(y * rowLength, rowLength));
                 }
                 Vertical(tempSpan, rowLength, firstRow, vertical, destination[..(cropHeight * rowLength)]);
             }
@@ -66,23 +69,73 @@ internal static class PilResampler
         }
     }
 
-    private static void HorizontalRow(ReadOnlySpan<byte> row, Kernel kernel, Span<byte> output)
+    // Lane l of int vector k (k = 0, 1, 2) in a chunk of 3 × Vector<int>.Count bytes holds channel (k × Count + l) mod 3;
+    // masks[(c × 3 + k) × Count + l] is −1 where that channel is c, so a masked sum gives one channel's total.
+    private static void ChannelMasks(Span<int> masks)
     {
+        var lanes = Vector<int>.Count;
+        for (var c = 0; c < 3; c++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                for (var l = 0; l < lanes; l++)
+                {
+                    masks[(((c * 3) + k) * lanes) + l] = ((k * lanes) + l) % 3 == c ? -1 : 0;
+                }
+            }
+        }
+    }
+
+    private static void HorizontalRow(ReadOnlySpan<byte> source, int rowOffset, Kernel kernel, ReadOnlySpan<int> masks, Span<byte> output)
+    {
+        var lanes = Vector<int>.Count;
+        var chunk = 3 * lanes;
         var weights = kernel.Weights;
-        var size = kernel.Size;
+        var expanded = kernel.Expanded;
+        var stride = kernel.ExpandedStride;
+        var useVectors = Vector.IsHardwareAccelerated && stride > 0;
+        var mask = MemoryMarshal.Cast<int, Vector<int>>(masks);
         for (var x = 0; x < kernel.Outputs; x++)
         {
             var start = kernel.Start(x);
             var count = kernel.Count(x);
-            var k = weights.Slice(x * size, count);
-            var pixels = row.Slice(start * 3, count * 3);
-            int r = Half, g = Half, b = Half;
-            for (var i = 0; i < k.Length; i++)
+            var offset = rowOffset + (start * 3);
+            var chunks = ((count * 3) + chunk - 1) / chunk;
+            int r, g, b;
+            // The vector path reads whole chunks (plus the unused quarter of a widened load) past the last tap, where the
+            // expanded weights are zero; near the end of the buffer the scalar path runs instead.
+            if (useVectors && offset + (chunks * chunk) + lanes <= source.Length)
             {
-                var w = k[i];
-                r += pixels[i * 3] * w;
-                g += pixels[(i * 3) + 1] * w;
-                b += pixels[(i * 3) + 2] * w;
+                var a0 = Vector<int>.Zero;
+                var a1 = Vector<int>.Zero;
+                var a2 = Vector<int>.Zero;
+                var w = MemoryMarshal.Cast<int, Vector<int>>(expanded.Slice(x * stride, chunks * chunk));
+                for (var m = 0; m < chunks; m++)
+                {
+                    var bytes = new Vector<byte>(source.Slice(offset + (m * chunk)));
+                    Vector.Widen(bytes, out var low, out var high);
+                    Vector.Widen(low, out var v0, out var v1);
+                    Vector.Widen(high, out var v2, out _);
+                    a0 += Vector.AsVectorInt32(v0) * w[m * 3];
+                    a1 += Vector.AsVectorInt32(v1) * w[(m * 3) + 1];
+                    a2 += Vector.AsVectorInt32(v2) * w[(m * 3) + 2];
+                }
+                r = Half + Vector.Sum((a0 & mask[0]) + (a1 & mask[1]) + (a2 & mask[2]));
+                g = Half + Vector.Sum((a0 & mask[3]) + (a1 & mask[4]) + (a2 & mask[5]));
+                b = Half + Vector.Sum((a0 & mask[6]) + (a1 & mask[7]) + (a2 & mask[8]));
+            }
+            else
+            {
+                var k = weights.Slice(x * kernel.Size, count);
+                var pixels = source.Slice(offset, count * 3);
+                r = g = b = Half;
+                for (var i = 0; i < k.Length; i++)
+                {
+                    var wi = k[i];
+                    r += pixels[i * 3] * wi;
+                    g += pixels[(i * 3) + 1] * wi;
+                    b += pixels[(i * 3) + 2] * wi;
+                }
             }
             output[x * 3] = Clip8(r);
             output[(x * 3) + 1] = Clip8(g);
@@ -94,37 +147,49 @@ internal static class PilResampler
     {
         var weights = kernel.Weights;
         var size = kernel.Size;
-        var sums = ArrayPool<int>.Shared.Rent(rowLength);
-        try
+        var block = Vector.IsHardwareAccelerated ? Vector<byte>.Count : int.MaxValue;
+        var half = new Vector<int>(Half);
+        var max = new Vector<int>(255);
+        for (var y = 0; y < kernel.Outputs; y++)
         {
-            var acc = sums.AsSpan(0, rowLength);
-            for (var y = 0; y < kernel.Outputs; y++)
+            var start = kernel.Start(y) - firstRow;
+            var count = kernel.Count(y);
+            var k = weights.Slice(y * size, count);
+            var dest = output.Slice(y * rowLength, rowLength);
+            var j = 0;
+            for (; j + block <= rowLength; j += block)
             {
-                var start = kernel.Start(y) - firstRow;
-                var count = kernel.Count(y);
-                var k = weights.Slice(y * size, count);
-                acc.Fill(Half);
+                Vector<int> a0 = half, a1 = half, a2 = half, a3 = half;
                 for (var i = 0; i < count; i++)
                 {
-                    var w = k[i];
-                    var line = temp.Slice((start + i) * rowLength, rowLength);
-                    for (var j = 0; j < acc.Length; j++)
-                    {
-                        acc[j] += line[j] * w;
-                    }
+                    var w = new Vector<int>(k[i]);
+                    var bytes = new Vector<byte>(temp.Slice(((start + i) * rowLength) + j));
+                    Vector.Widen(bytes, out var low, out var high);
+                    Vector.Widen(low, out var v0, out var v1);
+                    Vector.Widen(high, out var v2, out var v3);
+                    a0 += Vector.AsVectorInt32(v0) * w;
+                    a1 += Vector.AsVectorInt32(v1) * w;
+                    a2 += Vector.AsVectorInt32(v2) * w;
+                    a3 += Vector.AsVectorInt32(v3) * w;
                 }
-                var dest = output.Slice(y * rowLength, rowLength);
-                for (var j = 0; j < acc.Length; j++)
+                var n0 = Vector.Narrow(Clamp(a0, max), Clamp(a1, max));
+                var n1 = Vector.Narrow(Clamp(a2, max), Clamp(a3, max));
+                Vector.Narrow(Vector.AsVectorUInt16(n0), Vector.AsVectorUInt16(n1)).CopyTo(dest.Slice(j));
+            }
+            for (; j < rowLength; j++)
+            {
+                var acc = Half;
+                for (var i = 0; i < count; i++)
                 {
-                    dest[j] = Clip8(acc[j]);
+                    acc += temp[((start + i) * rowLength) + j] * k[i];
                 }
+                dest[j] = Clip8(acc);
             }
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(sums);
-        }
     }
+
+    private static Vector<int> Clamp(Vector<int> sum, Vector<int> max) =>
+        Vector.Max(Vector.Min(Vector.ShiftRightArithmetic(sum, PrecisionBits), max), Vector<int>.Zero);
 
     private static byte Clip8(int value)
     {
@@ -158,13 +223,16 @@ internal static class PilResampler
     {
         private readonly int[] _weights;
         private readonly int[] _bounds;
+        private readonly int[] _expanded;
 
-        private Kernel(int[] weights, int[] bounds, int size, int outputs)
+        private Kernel(int[] weights, int[] bounds, int size, int outputs, int[] expanded, int expandedStride)
         {
             _weights = weights;
             _bounds = bounds;
+            _expanded = expanded;
             Size = size;
             Outputs = outputs;
+            ExpandedStride = expandedStride;
         }
 
         public int Size { get; }
@@ -172,6 +240,11 @@ internal static class PilResampler
         public int Outputs { get; }
 
         public ReadOnlySpan<int> Weights => _weights.AsSpan(0, Size * Outputs);
+
+        /// <summary>Per output, each weight three times (one per channel), zero-padded to whole vector chunks; 0 stride when absent.</summary>
+        public ReadOnlySpan<int> Expanded => _expanded.AsSpan(0, ExpandedStride * Outputs);
+
+        public int ExpandedStride { get; }
 
         public int Start(int output) => _bounds[output * 2];
 
@@ -188,7 +261,7 @@ internal static class PilResampler
                 bounds[i * 2] = first + i;
                 bounds[(i * 2) + 1] = 1;
             }
-            return new Kernel(weights, bounds, 1, count);
+            return new Kernel(weights, bounds, 1, count, [], 0);
         }
 
         /// <summary>PIL's <c>precompute_coeffs</c> + <c>normalize_coeffs_8bpc</c> for outputs [first, first + count).</summary>
@@ -233,13 +306,34 @@ internal static class PilResampler
                 bounds[i * 2] = min;
                 bounds[(i * 2) + 1] = max;
             }
-            return new Kernel(weights, bounds, size, count);
+
+            var chunk = 3 * Vector<int>.Count;
+            var stride = ((size * 3) + chunk - 1) / chunk * chunk;
+            var expanded = ArrayPool<int>.Shared.Rent(stride * count);
+            for (var i = 0; i < count; i++)
+            {
+                var target = expanded.AsSpan(i * stride, stride);
+                target.Clear();
+                var taps = bounds[(i * 2) + 1];
+                for (var t = 0; t < taps; t++)
+                {
+                    var w = weights[(i * size) + t];
+                    target[t * 3] = w;
+                    target[(t * 3) + 1] = w;
+                    target[(t * 3) + 2] = w;
+                }
+            }
+            return new Kernel(weights, bounds, size, count, expanded, stride);
         }
 
         public void Dispose()
         {
             ArrayPool<int>.Shared.Return(_weights);
             ArrayPool<int>.Shared.Return(_bounds);
+            if (_expanded.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(_expanded);
+            }
         }
     }
 }

@@ -22,6 +22,26 @@ public sealed class FormatTests(ITestOutputHelper output)
         Assert.Contains(image.Pixels, b => b != image.Pixels[0]); // not blank
     }
 
+    [Theory]
+    [InlineData("photo[shrink=8].jpg")]
+    [InlineData("фото с пробелом.jpg")]
+    public void File_names_are_taken_literally(string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "vis-imaging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var path = Path.Combine(folder, name);
+            File.Copy(Path.Combine(RepoPaths.PreprocessFixture, "rocket.jpg"), path);
+            var image = ImagePipeline.Decode(ImageInput.FromFile(path));
+            Assert.Equal((640, 427), (image.Width, image.Height)); // no libvips "[options]" parsing of the name
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Grey_png_becomes_three_equal_channels()
     {
