@@ -51,7 +51,12 @@ internal static class VipsDecoder
                 {
                     throw Failure(input, options, status, VipsNative.Text(error), VipsNative.Text(loader), sourceWidth, sourceHeight);
                 }
-                var length = checked(width * height * 3);
+                var size = (long)width * height * 3;
+                if (size > Array.MaxLength)
+                {
+                    throw new ImageDecodeException(input.Name, string.Create(CultureInfo.InvariantCulture, $"is too large to decode in memory ({width}x{height})."));
+                }
+                var length = (int)size;
                 var buffer = ArrayPool<byte>.Shared.Rent(length);
                 fixed (byte* destination = buffer)
                 {

@@ -50,6 +50,28 @@ public sealed class ShrinkOnLoadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Exif_rotated_jpeg_is_shrunk_and_turned()
+    {
+        // Stored 1200 × 900 with orientation 8 (turn 90° anticlockwise to display): displayed 900 × 1200.
+        var rocket = ImagePipeline.Decode(ImageInput.FromFile(Path.Combine(VectorImageSearch.Tests.Shared.RepoPaths.PreprocessFixture, "rocket.jpg")));
+        var jpeg = VipsEncoder.Encode(VipsEncoder.Resize(rocket, 1200, 900), ".jpg[Q=92]", orientation: 8);
+        var input = ImageInput.FromBytes(jpeg, "rotated-1200x900.jpg");
+
+        using (var decoded = VipsDecoder.Decode(input, ImageDecodeOptions.Default, 448))
+        {
+            Assert.Equal(2, decoded.Shrink);
+            Assert.Equal((900, 1200), (decoded.SourceWidth, decoded.SourceHeight));
+            Assert.Equal((450, 600), (decoded.Width, decoded.Height));
+        }
+
+        var shrunk = ImagePipeline.LoadRgb(input, PreprocessRecipe.Clip224);
+        var full = ImagePipeline.LoadRgb(input, PreprocessRecipe.Clip224, new ImageDecodeOptions { ShrinkOnLoad = false });
+        var difference = PixelDifference.Between(shrunk, full);
+        output.WriteLine($"rotated 1200x900 clip224: shrink 2 vs full decode {difference}");
+        Assert.True(difference.Mean <= 1.0 && difference.P99 <= 4, difference.ToString());
+    }
+
+    [Fact]
     public void Png_is_never_shrunk()
     {
         var png = VipsEncoder.Encode(VipsEncoder.Resize(new RgbImage(2, 2, [0, 0, 0, 255, 255, 255, 10, 20, 30, 200, 100, 50]), 1200, 1000), ".png");
