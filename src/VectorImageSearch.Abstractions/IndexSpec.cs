@@ -1,0 +1,254 @@
+using System.Globalization;
+
+namespace VectorImageSearch;
+
+/// <summary>
+/// What vector index to build: a kind and its parameters, mapped to a FAISS factory string by <see cref="ToFactoryString"/>.
+/// Create one with <see cref="Flat"/>, <see cref="IvfFlat"/>, <see cref="IvfPq"/>, <see cref="Hnsw"/>, <see cref="Factory"/>
+/// or <see cref="Auto"/>, or bind it from configuration (<c>"Kind": "IvfPq", "NList": 1024, …</c>). A parameter left at 0
+/// is chosen by <see cref="Resolve"/> from the collection size and the dimension.
+/// </summary>
+public sealed record IndexSpec
+{
+    /// <summary>Collections up to this size are searched exactly (<see cref="IndexSpecKind.Flat"/>) by <see cref="Auto"/>.</summary>
+    public const long AutoFlatMaximum = 50_000;
+
+    /// <summary>Collections from this size on are product-quantised with exact re-ranking by <see cref="Auto"/>.</summary>
+    public const long AutoPqMinimum = 2_000_000;
+
+    /// <summary>The fewest training vectors per IVF cell FAISS accepts without warning (its k-means minimum).</summary>
+    public const int MinimumPointsPerCell = 39;
+
+    /// <summary>The kind of index.</summary>
+    public IndexSpecKind Kind { get; init; } = IndexSpecKind.Auto;
+
+    /// <summary>IVF kinds: the number of cells (inverted lists); 0 chooses from the collection size (<see cref="RecommendedNList"/>).</summary>
+    public int NList { get; init; }
+
+    /// <summary>IVF kinds: how many cells a search visits by default; 0 chooses from <see cref="NList"/> (<see cref="RecommendedNProbe"/>).</summary>
+    public int NProbe { get; init; }
+
+    /// <summary>IVF-PQ: the number of sub-quantisers (bytes per code at 8 bits); must divide the dimension; 0 chooses dimension / 4 (at most 64 when the dimension allows).</summary>
+    public int PqM { get; init; }
+
+    /// <summary>IVF-PQ: bits per sub-quantiser code (4 to 12; 8 is the usual).</summary>
+    public int PqBits { get; init; } = 8;
+
+    /// <summary>IVF-PQ: 0 for none, otherwise re-rank <c>k × RefineFactor</c> candidates with exact distances (keeps the full vectors too).</summary>
+    public int RefineFactor { get; init; }
+
+    /// <summary>HNSW: neighbours per node (M).</summary>
+    public int HnswM { get; init; } = 32;
+
+    /// <summary>HNSW: the candidate list size while building (efConstruction).</summary>
+    public int EfConstruction { get; init; } = 80;
+
+    /// <summary>HNSW: the default candidate list size while searching (efSearch).</summary>
+    public int EfSearch { get; init; } = 64;
+
+    /// <summary><see cref="IndexSpecKind.Factory"/>: the FAISS factory string, for example <c>"OPQ32,IVF4096,PQ32"</c>.</summary>
+    public string? FactoryString { get; init; }
+
+    /// <summary><see cref="IndexSpecKind.Auto"/>: the expected number of vectors, or 0 when unknown (then the number of training vectors decides).</summary>
+    public long ExpectedCount { get; init; }
+
+    /// <summary>Exact search: every query is compared with every vector. Best recall, cost linear in the collection.</summary>
+    public static IndexSpec Flat() => new() { Kind = IndexSpecKind.Flat };
+
+    /// <summary>IVF-Flat: vectors grouped into <paramref name="nlist"/> cells by k-means; a search scans <paramref name="nprobe"/> cells.</summary>
+    /// <param name="nlist">Number of cells; 0 chooses from the collection size.</param>
+    /// <param name="nprobe">Default cells visited per search; 0 chooses from <paramref name="nlist"/>.</param>
+    public static IndexSpec IvfFlat(int nlist = 0, int nprobe = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nlist);
+        ArgumentOutOfRangeException.ThrowIfNegative(nprobe);
+        return new() { Kind = IndexSpecKind.IvfFlat, NList = nlist, NProbe = nprobe };
+    }
+
+    /// <summary>IVF-PQ: like IVF-Flat but each vector is stored as <paramref name="m"/> codes of <paramref name="nbits"/> bits.</summary>
+    /// <param name="nlist">Number of cells; 0 chooses from the collection size.</param>
+    /// <param name="m">Sub-quantisers (must divide the dimension); 0 chooses from the dimension.</param>
+    /// <param name="nbits">Bits per code, 4 to 12.</param>
+    /// <param name="refine">0 for none, else re-rank <c>k × refine</c> candidates exactly (stores the full vectors as well).</param>
+    /// <param name="nprobe">Default cells visited per search; 0 chooses from <paramref name="nlist"/>.</param>
+    public static IndexSpec IvfPq(int nlist = 0, int m = 0, int nbits = 8, int refine = 0, int nprobe = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nlist);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfLessThan(nbits, 4);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nbits, 12);
+        ArgumentOutOfRangeException.ThrowIfNegative(refine);
+        ArgumentOutOfRangeException.ThrowIfNegative(nprobe);
+        return new() { Kind = IndexSpecKind.IvfPq, NList = nlist, PqM = m, PqBits = nbits, RefineFactor = refine, NProbe = nprobe };
+    }
+
+    /// <summary>HNSW graph: fast, high-recall search without training; needs the full vectors plus the graph in memory.</summary>
+    /// <param name="m">Neighbours per node.</param>
+    /// <param name="efConstruction">Candidate list size while building.</param>
+    /// <param name="efSearch">Default candidate list size while searching.</param>
+    public static IndexSpec Hnsw(int m = 32, int efConstruction = 80, int efSearch = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(efConstruction, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(efSearch, 1);
+        return new() { Kind = IndexSpecKind.Hnsw, HnswM = m, EfConstruction = efConstruction, EfSearch = efSearch };
+    }
+
+    /// <summary>Any FAISS factory string, for example <c>"IVF1024,SQ8"</c> or <c>"OPQ32,IVF4096,PQ32"</c>.</summary>
+    /// <param name="factoryString">The FAISS index factory description.</param>
+    public static IndexSpec Factory(string factoryString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(factoryString);
+        return new() { Kind = IndexSpecKind.Factory, FactoryString = factoryString.Trim() };
+    }
+
+    /// <summary>Chooses the kind and parameters from the collection size (see <see cref="Resolve"/>).</summary>
+    /// <param name="expectedCount">The expected number of vectors; 0 when unknown (the training set's size then decides).</param>
+    public static IndexSpec Auto(long expectedCount = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedCount);
+        return new() { Kind = IndexSpecKind.Auto, ExpectedCount = expectedCount };
+    }
+
+    /// <summary>
+    /// The number of IVF cells for <paramref name="count"/> vectors: 4·√N rounded down to a power of two (so between 2·√N
+    /// and 4·√N; FAISS's guidance is 4·√N to 16·√N, and rounding down keeps k-means training affordable on small
+    /// machines), at least 1, and never more than N / 39 so that every cell gets the 39 training points k-means needs.
+    /// The older rule min(round(√N), N / 39) made cells two to four times larger, so each probe scanned more vectors for
+    /// the same recall (docs/indexes.md compares both).
+    /// </summary>
+    /// <param name="count">The number of vectors the index will hold (or be trained on, when larger).</param>
+    public static int RecommendedNList(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count < MinimumPointsPerCell * 2)
+        {
+            return 1;
+        }
+        var target = 4.0 * Math.Sqrt(count);
+        var power = (int)Math.Floor(Math.Log2(target));
+        var nlist = 1L << Math.Clamp(power, 0, 20);
+        var cap = Math.Max(1, count / MinimumPointsPerCell);
+        while (nlist > cap)
+        {
+            nlist >>= 1;
+        }
+        return (int)Math.Max(1, nlist);
+    }
+
+    /// <summary>
+    /// The default number of cells a search visits: nlist / 32, at least 8 and at most nlist. Measured on clustered data
+    /// (docs/indexes.md) this keeps recall@10 at 0.95 or better for IVF-Flat at the cell counts of <see cref="RecommendedNList"/>.
+    /// </summary>
+    /// <param name="nlist">The number of IVF cells.</param>
+    public static int RecommendedNProbe(int nlist)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nlist, 1);
+        return Math.Min(nlist, Math.Max(8, nlist / 32));
+    }
+
+    /// <summary>
+    /// How many vectors to train on for <paramref name="count"/> vectors: all of them up to the point where more stop
+    /// helping. IVF k-means uses at most 256 points per cell; PQ codebooks want 256 × 39 ≈ 10,000 points at least and gain
+    /// little beyond 65,536. Flat and HNSW need no training (0).
+    /// </summary>
+    /// <param name="count">The number of vectors available.</param>
+    /// <param name="dimension">The vector length.</param>
+    public long RecommendedTrainingCount(long count, int dimension)
+    {
+        var spec = Resolve(count, dimension);
+        return spec.Kind switch
+        {
+            IndexSpecKind.IvfFlat => Math.Min(count, Math.Max(64L * spec.NList, 10_000)),
+            IndexSpecKind.IvfPq => Math.Min(count, Math.Max(64L * spec.NList, 65_536)),
+            IndexSpecKind.Factory => Math.Min(count, 100_000),
+            _ => 0,
+        };
+    }
+
+    /// <summary>
+    /// Fills every automatic choice for a collection of <paramref name="count"/> vectors of <paramref name="dimension"/>
+    /// floats. <see cref="Auto"/> chooses Flat up to <see cref="AutoFlatMaximum"/> vectors (exact search is still fast
+    /// there and needs no training), IVF-Flat below <see cref="AutoPqMinimum"/>, and IVF-PQ with ×4 exact re-ranking above
+    /// (the codes keep the inverted lists small enough to scan). For Auto, <see cref="ExpectedCount"/> wins over
+    /// <paramref name="count"/> when it is set.
+    /// </summary>
+    /// <param name="count">The number of vectors the index will hold (or is trained on).</param>
+    /// <param name="dimension">The vector length.</param>
+    public IndexSpec Resolve(long count, int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        switch (Kind)
+        {
+            case IndexSpecKind.Auto:
+                var n = ExpectedCount > 0 ? ExpectedCount : count;
+                var chosen = n <= AutoFlatMaximum ? Flat()
+                    : n < AutoPqMinimum ? IvfFlat()
+                    : IvfPq(refine: 4);
+                return chosen.Resolve(n, dimension);
+            case IndexSpecKind.IvfFlat:
+            case IndexSpecKind.IvfPq:
+                var nlist = NList > 0 ? NList : RecommendedNList(count);
+                var m = Kind == IndexSpecKind.IvfPq ? (PqM > 0 ? PqM : RecommendedPqM(dimension)) : 0;
+                if (Kind == IndexSpecKind.IvfPq && dimension % m != 0)
+                {
+                    throw new ArgumentException($"IVF-PQ needs the sub-quantiser count ({m}) to divide the dimension ({dimension}).", nameof(dimension));
+                }
+                return this with
+                {
+                    NList = nlist,
+                    NProbe = NProbe > 0 ? Math.Min(NProbe, nlist) : RecommendedNProbe(nlist),
+                    PqM = m,
+                };
+            case IndexSpecKind.Factory when string.IsNullOrWhiteSpace(FactoryString):
+                throw new InvalidOperationException("A Factory index spec needs a FactoryString.");
+            default:
+                return this;
+        }
+    }
+
+    /// <summary>
+    /// The FAISS factory string for vectors of <paramref name="dimension"/> floats, with automatic choices resolved for
+    /// <paramref name="count"/> vectors: <c>Flat</c>, <c>IVF{nlist},Flat</c>, <c>IVF{nlist},PQ{m}x{nbits}</c> (plus
+    /// <c>,RFlat</c> with refine), <c>HNSW{m}</c>, or the factory string as given.
+    /// </summary>
+    /// <param name="dimension">The vector length.</param>
+    /// <param name="count">The number of vectors, for automatic choices.</param>
+    public string ToFactoryString(int dimension, long count = 0)
+    {
+        var spec = Resolve(count, dimension);
+        return spec.Kind switch
+        {
+            IndexSpecKind.Flat => "Flat",
+            IndexSpecKind.IvfFlat => string.Create(CultureInfo.InvariantCulture, $"IVF{spec.NList},Flat"),
+            IndexSpecKind.IvfPq => string.Create(CultureInfo.InvariantCulture, $"IVF{spec.NList},PQ{spec.PqM}x{spec.PqBits}np")
+                + (spec.RefineFactor > 0 ? ",RFlat" : string.Empty),
+            IndexSpecKind.Hnsw => string.Create(CultureInfo.InvariantCulture, $"HNSW{spec.HnswM}"),
+            IndexSpecKind.Factory => spec.FactoryString!,
+            _ => throw new InvalidOperationException($"Unexpected index kind {spec.Kind}."),
+        };
+    }
+
+    /// <summary>The default number of PQ sub-quantisers: dimension / 4 (at most 64) that divides the dimension, or the largest divisor below it.</summary>
+    /// <param name="dimension">The vector length.</param>
+    public static int RecommendedPqM(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        var m = Math.Clamp(dimension / 4, 1, 64);
+        while (dimension % m != 0)
+        {
+            m--;
+        }
+        return m;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        IndexSpecKind.Auto => ExpectedCount > 0 ? $"Auto({ExpectedCount.ToString(CultureInfo.InvariantCulture)})" : "Auto",
+        IndexSpecKind.Factory => FactoryString ?? "Factory",
+        _ => string.Create(CultureInfo.InvariantCulture,
+            $"{Kind}(NList={NList}, NProbe={NProbe}, PqM={PqM}, PqBits={PqBits}, Refine={RefineFactor}, HnswM={HnswM}, EfConstruction={EfConstruction}, EfSearch={EfSearch})"),
+    };
+}

@@ -1,0 +1,43 @@
+namespace VectorImageSearch.Faiss.Tests.Indexes;
+
+/// <summary>Recall@10 against exact search at the parameters docs/indexes.md recommends (the IndexSpec defaults).</summary>
+public sealed class RecallTests(RecallFixture fixture) : IClassFixture<RecallFixture>
+{
+    [Fact]
+    public void Ivf_flat_reaches_095_at_the_recommended_nprobe()
+    {
+        using var index = fixture.Build(IndexSpec.IvfFlat());
+        Assert.Equal("IVF512,Flat", index.Description);
+        Assert.Equal(16, index.DefaultNProbe);
+        var recall = fixture.Recall(index);
+        Assert.True(recall >= 0.95, $"IVF-Flat recall@10 {recall:F4}");
+        // Fewer probes must cost recall: the parameter really reaches FAISS.
+        Assert.True(fixture.Recall(index, new VectorSearchOptions { NProbe = 1 }) < recall);
+    }
+
+    [Fact]
+    public void Hnsw_reaches_095_at_the_recommended_ef_search()
+    {
+        using var index = fixture.Build(IndexSpec.Hnsw());
+        Assert.Equal("IDMap2,HNSW32", index.Description);
+        var recall = fixture.Recall(index);
+        Assert.True(recall >= 0.95, $"HNSW recall@10 {recall:F4}");
+        Assert.True(fixture.Recall(index, new VectorSearchOptions { EfSearch = 10 }) < recall);
+    }
+
+    [Fact]
+    public void Ivf_pq_reaches_070_and_095_with_refine()
+    {
+        using var plain = fixture.Build(IndexSpec.IvfPq());
+        Assert.Equal("IVF512,PQ32x8", plain.Description);
+        var recall = fixture.Recall(plain);
+        Assert.True(recall >= 0.70, $"IVF-PQ recall@10 {recall:F4}");
+
+        using var refined = fixture.Build(IndexSpec.IvfPq(refine: 4));
+        Assert.Equal("IDMap2,IVF512,PQ32x8,RFlat", refined.Description);
+        Assert.Equal(4f, refined.DefaultRefineFactor);
+        var refinedRecall = fixture.Recall(refined);
+        Assert.True(refinedRecall >= 0.95, $"IVF-PQ + refine recall@10 {refinedRecall:F4}");
+        Assert.True(refinedRecall > recall);
+    }
+}
