@@ -3,19 +3,6 @@ using System.Text;
 
 namespace VectorImageSearch.Onnx.Text;
 
-/// <summary>What a pre-token is.</summary>
-internal enum PreTokenKind
-{
-    /// <summary>A piece to encode with BPE.</summary>
-    Word,
-
-    /// <summary>The literal "&lt;|startoftext|&gt;".</summary>
-    StartOfText,
-
-    /// <summary>The literal "&lt;|endoftext|&gt;".</summary>
-    EndOfText,
-}
-
 /// <summary>
 /// CLIP's pre-tokenizer, the matches of
 /// <c>&lt;\|startoftext\|&gt;|&lt;\|endoftext\|&gt;|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+</c>

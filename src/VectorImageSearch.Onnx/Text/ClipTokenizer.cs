@@ -17,6 +17,11 @@ namespace VectorImageSearch.Onnx.Text;
 /// string is slow but finite; <see cref="EncodeContext(string, Span{long})"/> stops merging once the context is full
 /// but still cleans the whole text.
 /// </para>
+/// <para>
+/// Unicode data: lowercasing and HTML references use tables generated from Python 3.11 (eng/tools/gen-clip-text-tables.py),
+/// NFC is ICU's, letters and numbers are .NET's categories (Unicode 16). Every code point tokenizes as Python 3.11 with
+/// the <c>regex</c> module does, except characters assigned in Unicode versions one side does not know yet.
+/// </para>
 /// <para>Thread-safe: one instance may serve any number of threads. Merged words are kept in a bounded cache.</para>
 /// </remarks>
 public sealed class ClipTokenizer
