@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 
 namespace VectorImageSearch.Onnx.Imaging;
@@ -12,10 +13,13 @@ public sealed record PreprocessRecipe
     /// <summary>The file <see cref="FromFolder"/> reads.</summary>
     public const string ConfigFileName = "preprocessor_config.json";
 
-    private static readonly float[] ClipMean = [0.48145466f, 0.4578275f, 0.40821073f];
-    private static readonly float[] ClipStd = [0.26862954f, 0.26130258f, 0.27577711f];
-    private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
-    private static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+    // Read-only wrappers: the presets are shared, nobody may change their numbers.
+    private static readonly ReadOnlyCollection<float> ClipMean = Array.AsReadOnly([0.48145466f, 0.4578275f, 0.40821073f]);
+    private static readonly ReadOnlyCollection<float> ClipStd = Array.AsReadOnly([0.26862954f, 0.26130258f, 0.27577711f]);
+    private static readonly ReadOnlyCollection<float> ImageNetMean = Array.AsReadOnly([0.485f, 0.456f, 0.406f]);
+    private static readonly ReadOnlyCollection<float> ImageNetStd = Array.AsReadOnly([0.229f, 0.224f, 0.225f]);
+    private static readonly ReadOnlyCollection<float> Zeros = Array.AsReadOnly([0f, 0f, 0f]);
+    private static readonly ReadOnlyCollection<float> Ones = Array.AsReadOnly([1f, 1f, 1f]);
 
     /// <summary>
     /// CLIP's recipe (Hugging Face <c>CLIPImageProcessor</c>): shortest edge to 224 with PIL bicubic, centre crop
@@ -77,10 +81,10 @@ public sealed record PreprocessRecipe
     public float RescaleFactor { get; init; } = 1f / 255f;
 
     /// <summary>The per-channel mean (R, G, B) subtracted after rescaling.</summary>
-    public IReadOnlyList<float> Mean { get; init; } = [0f, 0f, 0f];
+    public IReadOnlyList<float> Mean { get; init; } = Zeros;
 
     /// <summary>The per-channel standard deviation (R, G, B) divided by after subtracting the mean.</summary>
-    public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
+    public IReadOnlyList<float> Std { get; init; } = Ones;
 
     /// <summary>Whether the config asks for RGB conversion. The pipeline always produces RGB; this records the config.</summary>
     public bool ConvertRgb { get; init; } = true;
@@ -246,8 +250,8 @@ public sealed record PreprocessRecipe
             CropHeight = cropHeight,
             CropRounding = torchvision ? CropOffsetRounding.HalfToEven : CropOffsetRounding.Floor,
             RescaleFactor = rescale,
-            Mean = normalize ? Floats(root, "image_mean") ?? ImageNetMean : [0f, 0f, 0f],
-            Std = normalize ? Floats(root, "image_std") ?? ImageNetStd : [1f, 1f, 1f],
+            Mean = normalize ? Floats(root, "image_mean") ?? ImageNetMean : Zeros,
+            Std = normalize ? Floats(root, "image_std") ?? ImageNetStd : Ones,
             ConvertRgb = Bool(root, "do_convert_rgb") ?? true,
         };
     }
@@ -276,7 +280,7 @@ public sealed record PreprocessRecipe
         return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FormatException($"'{name}' is not a number");
     }
 
-    private static float[]? Floats(JsonElement e, string name)
+    private static ReadOnlyCollection<float>? Floats(JsonElement e, string name)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -285,7 +289,7 @@ public sealed record PreprocessRecipe
         if (v.ValueKind == JsonValueKind.Number)
         {
             var one = v.GetSingle();
-            return [one, one, one];
+            return Array.AsReadOnly([one, one, one]);
         }
         if (v.ValueKind != JsonValueKind.Array)
         {
@@ -297,6 +301,6 @@ public sealed record PreprocessRecipe
         {
             values[i++] = item.ValueKind == JsonValueKind.Number ? item.GetSingle() : throw new FormatException($"'{name}' is not a list of numbers");
         }
-        return values;
+        return Array.AsReadOnly(values);
     }
 }
