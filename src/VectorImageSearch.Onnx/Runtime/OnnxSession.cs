@@ -118,7 +118,7 @@ public sealed unsafe class OnnxSession : IDisposable
     /// Runs the model. Inputs and outputs are named by their positions in <see cref="Inputs"/> and <see cref="Outputs"/>.
     /// Each entry of <paramref name="outputs"/> that is a tensor is pre-bound (the model writes into it; its shape must
     /// be the output's); each null entry receives a tensor ONNX Runtime allocated, which the caller disposes.
-    /// Allocates nothing on the managed heap besides those output tensors.
+    /// Allocates nothing on the managed heap besides those output tensors (and, for a cancellable token, a run-options handle).
     /// </summary>
     /// <param name="inputIndices">For each tensor of <paramref name="inputs"/>, the input it feeds.</param>
     /// <param name="inputs">The input tensors.</param>
@@ -203,9 +203,25 @@ public sealed unsafe class OnnxSession : IDisposable
             }
             for (var i = 0; i < outputCount; i++)
             {
-                if (outputs[i] is null)
+                if (outputs[i] is not null)
+                {
+                    continue;
+                }
+                try
                 {
                     outputs[i] = OnnxTensor.FromOwnedValue(_api, outputValues[i]);
+                }
+                catch
+                {
+                    // A non-tensor output cannot be wrapped: release the values not yet owned by a tensor.
+                    for (var j = i + 1; j < outputCount; j++)
+                    {
+                        if (outputs[j] is null && outputValues[j] != IntPtr.Zero)
+                        {
+                            _api.ReleaseValue(outputValues[j]);
+                        }
+                    }
+                    throw;
                 }
             }
         }

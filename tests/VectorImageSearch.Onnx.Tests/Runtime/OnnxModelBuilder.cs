@@ -28,6 +28,24 @@ internal sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>Declares a graph output that is a sequence of tensors of <paramref name="type"/> (rank unknown).</summary>
+    public OnnxModelBuilder SequenceOutput(string name, OnnxElementType type)
+    {
+        var tensorType = new ProtoWriter();
+        tensorType.Varint(1, (ulong)type);
+        var element = new ProtoWriter();
+        element.Message(1, tensorType);
+        var sequenceType = new ProtoWriter();
+        sequenceType.Message(1, element);
+        var typeProto = new ProtoWriter();
+        typeProto.Message(4, sequenceType);
+        var info = new ProtoWriter();
+        info.String(1, name);
+        info.Message(2, typeProto);
+        _outputs.Add(info.ToArray());
+        return this;
+    }
+
     /// <summary>Adds a node; attributes are (name, long) or (name, long[]).</summary>
     public OnnxModelBuilder Node(string opType, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {

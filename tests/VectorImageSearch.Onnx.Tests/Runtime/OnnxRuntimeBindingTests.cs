@@ -239,4 +239,24 @@ public sealed class OnnxRuntimeBindingTests
         session.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.Run([new("a", ta), new("b", ta)], ["y"]));
     }
+    [Fact]
+    public void A_non_tensor_output_is_described_and_refused_without_leaking_or_crashing()
+    {
+        var model = new OnnxModelBuilder()
+            .Input("a", OnnxElementType.Float, 3L)
+            .Node("SequenceConstruct", ["a", "a"], ["pair"])
+            .Node("Identity", ["a"], ["copy"])
+            .SequenceOutput("pair", OnnxElementType.Float)
+            .Output("copy", OnnxElementType.Float, 3L)
+            .Build();
+        using var session = OnnxSession.FromBytes(model, name: "sequence.onnx");
+        var pair = session.Outputs[0];
+        Assert.False(pair.IsTensor);
+        Assert.Equal(OnnxElementType.Undefined, pair.ElementType);
+        Assert.Equal("pair: (not a tensor)", pair.ToString());
+        using var a = OnnxTensor.FromArray(new float[] { 1, 2, 3 }, 3);
+        Assert.Throws<OnnxRuntimeException>(() => session.Run([new("a", a)], ["pair", "copy"]));
+        using var copy = session.Run([new("a", a)], ["copy"])[0];
+        Assert.Equal([1f, 2f, 3f], copy.GetData<float>().ToArray());
+    }
 }
