@@ -42,8 +42,9 @@ static void vis_set_error(char *error, size_t error_length, const char *fallback
   g_free(message);
 }
 
+/* Our own message. libvips' error buffer is process-wide, so it is left alone: clearing it here could wipe the message
+ * another thread is about to read. */
 static void vis_set_text(char *error, size_t error_length, const char *text) {
-  vips_error_clear();
   if (error == NULL || error_length == 0) return;
   strncpy(error, text, error_length - 1);
   error[error_length - 1] = '\0';
