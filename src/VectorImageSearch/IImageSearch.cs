@@ -1,0 +1,53 @@
+using VectorImageSearch.Indexing;
+
+namespace VectorImageSearch;
+
+/// <summary>
+/// Finds images by meaning: index files or images, then search by a sentence, an image or a vector.
+/// Searches may run while indexing runs; each sees the index as of the last committed batch.
+/// </summary>
+public interface IImageSearch : IDisposable
+{
+    /// <summary>The number of images in the index.</summary>
+    long Count { get; }
+
+    /// <summary>
+    /// Indexes the image files of <paramref name="directory"/> (recursively and by extension, as the options say).
+    /// A second run encodes only new or changed files and drops files that are gone. Bad files are reported in the
+    /// result while the run goes on.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; what was committed stays indexed and consistent.</exception>
+    Task<IndexingReport> IndexDirectoryAsync(string directory, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Indexes the given image files; unchanged files already in the index are skipped.</summary>
+    Task<IndexingReport> IndexFilesAsync(IEnumerable<string> files, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds one image under <paramref name="key"/>, replacing an image with the same key; returns its id.</summary>
+    /// <exception cref="ImageDecodeException">The image cannot be decoded.</exception>
+    Task<long> AddAsync(ImageInput image, string key, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the image with <paramref name="key"/> (a file's full path, or the key it was added with).</summary>
+    /// <returns>Whether an image was removed.</returns>
+    Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The <paramref name="k"/> images closest in meaning to <paramref name="text"/>.</summary>
+    /// <exception cref="InvalidOperationException">No text encoder is configured (an image-only model).</exception>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string text, int k = 10, CancellationToken cancellationToken = default);
+
+    /// <summary>The <paramref name="k"/> images closest to <paramref name="image"/>.</summary>
+    /// <exception cref="ImageDecodeException">The query image cannot be decoded.</exception>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(ImageInput image, int k = 10, CancellationToken cancellationToken = default);
+
+    /// <summary>The <paramref name="k"/> images closest to an embedding of the index's dimension (normalised before searching).</summary>
+    /// <exception cref="ArgumentException">The vector's length is not the index's dimension, or it is zero or not finite.</exception>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> vector, int k = 10, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the index to <paramref name="path"/>, or to the configured IndexPath; atomic.</summary>
+    Task SaveAsync(string? path = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the index with the one saved at <paramref name="path"/>, or at the configured IndexPath.</summary>
+    /// <exception cref="Persistence.IndexFormatException">The folder is not a complete, intact index.</exception>
+    /// <exception cref="Persistence.IndexCompatibilityException">It was built with another model or dimension.</exception>
+    Task LoadAsync(string? path = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using VectorImageSearch.Onnx.Encoders;
+
+namespace VectorImageSearch;
+
+/// <summary>The encoders an <see cref="ImageSearchOptions"/> asks for, loaded once and disposed with the container.</summary>
+internal sealed class ImageSearchModels : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    private ImageSearchModels()
+    {
+    }
+
+    /// <summary>Embeds images: CLIP's vision tower, or the image-only model when one is configured.</summary>
+    public IImageEncoder ImageEncoder { get; private set; } = null!;
+
+    /// <summary>Embeds text: CLIP's text tower; <see langword="null"/> for an image-only model.</summary>
+    public ITextEncoder? TextEncoder { get; private set; }
+
+    /// <summary>Loads the models named by <paramref name="options"/>.</summary>
+    /// <exception cref="ModelLoadException">A model folder is missing, incomplete or unusable.</exception>
+    public static ImageSearchModels Load(ImageSearchOptions options, ILoggerFactory? loggerFactory)
+    {
+        var logger = loggerFactory?.CreateLogger<ImageSearchModels>();
+        var models = new ImageSearchModels();
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(options.ClipModelPath))
+            {
+                models.TextEncoder = models.Own(new ClipTextEncoder(options.ClipModelPath));
+            }
+            if (!string.IsNullOrWhiteSpace(options.ImageModelPath))
+            {
+                models.ImageEncoder = models.Own(new OnnxImageEncoder(ImageEncoderOptions(options)));
+            }
+            else
+            {
+                models.ImageEncoder = models.Own(new ClipImageEncoder(options.ClipModelPath!));
+            }
+            logger?.LogInformation("Image encoder {Image}; text encoder {Text}", models.ImageEncoder.ModelFingerprint,
+                models.TextEncoder?.ModelFingerprint ?? "none");
+            return models;
+        }
+        catch
+        {
+            models.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        _owned.Clear();
+    }
+
+    private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options)
+    {
+        var (preset, pooling) = options.ImageModelPreset.Trim().ToUpperInvariant() switch
+        {
+            "RESNET50" or "RESNET" or "CNN" => (ImageEncoderPreset.ResNet50, EmbeddingPooling.Auto),
+            "VITCLS" or "VIT" or "DINO" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.ClsToken),
+            "VITMEAN" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.MeanTokens),
+            _ => throw new InvalidOperationException(
+                $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls or ViTMean."),
+        };
+        return new OnnxImageEncoderOptions { ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling };
+    }
+
+    private T Own<T>(T encoder)
+        where T : IDisposable
+    {
+        _owned.Add(encoder);
+        return encoder;
+    }
+}

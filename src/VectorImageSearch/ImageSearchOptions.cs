@@ -1,0 +1,90 @@
+namespace VectorImageSearch;
+
+/// <summary>
+/// Configures <see cref="IImageSearch"/>: which models embed images and text, which index holds the vectors, where
+/// it is saved, and how indexing runs. Bindable from configuration (section "ImageSearch" by convention).
+/// </summary>
+public sealed class ImageSearchOptions
+{
+    /// <summary>The image file extensions indexed by default.</summary>
+    public static IReadOnlyList<string> DefaultExtensions { get; } =
+        [".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"];
+
+    /// <summary>A CLIP model folder (Hugging Face / ONNX-export layout) for both text and images.</summary>
+    public string? ClipModelPath { get; set; }
+
+    /// <summary>An image-only model folder (e.g. a headless ResNet50); used instead of CLIP's vision tower when set.</summary>
+    public string? ImageModelPath { get; set; }
+
+    /// <summary>The preset for <see cref="ImageModelPath"/>: "ResNet50" (default), "ViTCls" or "ViTMean".</summary>
+    public string ImageModelPreset { get; set; } = "ResNet50";
+
+    /// <summary>The vector index: "Auto" (chosen by collection size), a FAISS factory string such as "IVF1024,Flat" or "HNSW32".</summary>
+    public string IndexSpec { get; set; } = "Auto";
+
+    /// <summary>The folder the index is saved to and loaded from. When it holds an index, it is loaded on first use.</summary>
+    public string? IndexPath { get; set; }
+
+    /// <summary>Images per model run while indexing.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Images decoded at once while indexing; defaults to the number of processors.</summary>
+    public int DecodeParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Whether IndexDirectoryAsync looks into subfolders.</summary>
+    public bool IncludeSubdirectories { get; set; } = true;
+
+    /// <summary>The file extensions IndexDirectoryAsync picks up (with or without the dot; case-insensitive).</summary>
+    public IList<string> Extensions { get; set; } = [.. DefaultExtensions];
+
+    /// <summary>Whether loading compares every file with its SHA-256 in the manifest (reads the whole index once).</summary>
+    public bool VerifyChecksumsOnLoad { get; set; } = true;
+
+    /// <summary>Uses a CLIP model folder for text and images.</summary>
+    /// <param name="modelFolder">The folder holding onnx/text_model.onnx and onnx/vision_model.onnx (or model.onnx) and the tokenizer files.</param>
+    public ImageSearchOptions UseClip(string modelFolder)
+    {
+        ClipModelPath = modelFolder;
+        return this;
+    }
+
+    /// <summary>Uses an image-only backbone for images (image-to-image search).</summary>
+    /// <param name="modelFolder">The folder holding model.onnx and preprocessor_config.json.</param>
+    /// <param name="preset">"ResNet50" (pooled CNN features), "ViTCls" or "ViTMean".</param>
+    public ImageSearchOptions UseImageEncoder(string modelFolder, string preset = "ResNet50")
+    {
+        ImageModelPath = modelFolder;
+        ImageModelPreset = preset;
+        return this;
+    }
+
+    /// <summary>Chooses the FAISS index: "Auto", or a factory string such as "Flat", "IVF1024,Flat", "IVF1024,PQ32", "HNSW32".</summary>
+    /// <param name="indexSpec">The spec.</param>
+    public ImageSearchOptions UseFaiss(string indexSpec)
+    {
+        IndexSpec = indexSpec;
+        return this;
+    }
+
+    /// <summary>Throws when the options cannot make a working search.</summary>
+    /// <exception cref="InvalidOperationException">No model, or a bad number.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClipModelPath) && string.IsNullOrWhiteSpace(ImageModelPath))
+        {
+            throw new InvalidOperationException("ImageSearchOptions needs a model: call UseClip(folder) or UseImageEncoder(folder), or set ClipModelPath / ImageModelPath.");
+        }
+        if (BatchSize < 1)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.BatchSize must be at least 1, not {BatchSize}.");
+        }
+        if (DecodeParallelism < 1)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.DecodeParallelism must be at least 1, not {DecodeParallelism}.");
+        }
+        if (string.IsNullOrWhiteSpace(IndexSpec))
+        {
+            throw new InvalidOperationException("ImageSearchOptions.IndexSpec must not be empty; use \"Auto\" to let the library choose.");
+        }
+    }
+}

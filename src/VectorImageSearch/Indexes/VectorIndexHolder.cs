@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Logging;
+
+namespace VectorImageSearch.Indexes;
+
+/// <summary>
+/// Holds an engine's vector index and hides what kinds differ in. Until the requested kind can be trained (IVF and PQ
+/// need many vectors) vectors live in an exact Flat index; "Auto" grows from Flat to a partitioned index as the
+/// collection grows; kinds that cannot remove vectors (HNSW) get tombstones that searches filter out.
+/// Not thread-safe: the engine calls it under its lock.
+/// </summary>
+internal sealed class VectorIndexHolder : IDisposable
+{
+    private readonly IVectorIndexBackend _backend;
+    private readonly ILogger _logger;
+    private readonly HashSet<long> _tombstones = [];
+    private IVectorIndex _index;
+
+    /// <summary>Starts with an empty index for <paramref name="spec"/>.</summary>
+    public VectorIndexHolder(IVectorIndexBackend backend, string spec, int dimension, ILogger logger)
+    {
+        _backend = backend;
+        _logger = logger;
+        Spec = spec;
+        Dimension = dimension;
+        BuiltAs = InitialDescription(spec, dimension, 0);
+        _index = backend.Create(BuiltAs, dimension);
+    }
+
+    /// <summary>Takes over a loaded index that was built from the factory string <paramref name="builtAs"/>.</summary>
+    public VectorIndexHolder(IVectorIndexBackend backend, string spec, IVectorIndex loaded, string builtAs, IEnumerable<long> tombstones, ILogger logger)
+    {
+        BuiltAs = builtAs;
+        _backend = backend;
+        _logger = logger;
+        Spec = spec;
+        Dimension = loaded.Dimension;
+        _index = loaded;
+        _tombstones.UnionWith(tombstones);
+    }
+
+    /// <summary>The spec the user asked for.</summary>
+    public string Spec { get; }
+
+    /// <summary>The factory string the current index was built from.</summary>
+    public string BuiltAs { get; private set; }
+
+    /// <summary>The vector length.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The index as it is now (for saving).</summary>
+    public IVectorIndex Index => _index;
+
+    /// <summary>Vectors searchable now (tombstoned ones excluded).</summary>
+    public long Count => _index.Count - _tombstones.Count;
+
+    /// <summary>Ids removed from the catalog whose vectors the index kind could not drop.</summary>
+    public IReadOnlyCollection<long> Tombstones => _tombstones;
+
+    /// <summary>Adds vectors under ids.</summary>
+    public void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids) => _index.Add(vectors, ids);
+
+    /// <summary>Removes vectors; kinds that cannot remove keep them as tombstones.</summary>
+    public void Remove(ReadOnlySpan<long> ids)
+    {
+        try
+        {
+            _index.Remove(ids);
+        }
+        catch (NotSupportedException)
+        {
+            foreach (var id in ids)
+            {
+                _tombstones.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="k"/> nearest live vectors to <paramref name="query"/>.</summary>
+    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int k)
+    {
+        if (_index.Count == 0)
+        {
+            return [];
+        }
+        var fetch = (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
+        var matches = _index.Search(query, fetch);
+        if (_tombstones.Count == 0)
+        {
+            return matches;
+        }
+        return matches.Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
+    }
+
+    /// <summary>
+    /// Rebuilds the index when the requested kind can now be trained, "Auto" calls for another kind at this size, or
+    /// tombstones take over a fifth of it. <paramref name="liveIds"/> are the ids the catalog holds.
+    /// </summary>
+    /// <returns>Whether the index was rebuilt.</returns>
+    public bool Reorganise(IReadOnlyCollection<long> liveIds)
+    {
+        var current = BuiltAs;
+        var wanted = InitialDescription(Spec, Dimension, liveIds.Count);
+        var tooManyTombstones = _tombstones.Count > 0 && _tombstones.Count * 5 > _index.Count;
+        if (wanted == current && !tooManyTombstones)
+        {
+            return false;
+        }
+        if (IsLossy(current))
+        {
+            _logger.LogInformation("Not rebuilding the {Current} index as {Wanted}: its vectors are compressed", current, wanted);
+            return false;
+        }
+        Rebuild(wanted, liveIds);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _index.Dispose();
+
+    private string InitialDescription(string spec, int dimension, long count)
+    {
+        var target = _backend.Resolve(spec, dimension, count);
+        var needed = _backend.MinimumTrainingVectors(target, dimension);
+        return count >= needed ? target : _backend.Resolve("Flat", dimension, count);
+    }
+
+    private void Rebuild(string description, IReadOnlyCollection<long> liveIds)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var vectors = new float[(long)liveIds.Count * Dimension];
+        var ids = new long[liveIds.Count];
+        var row = 0;
+        foreach (var id in liveIds)
+        {
+            _backend.Reconstruct(_index, id, vectors.AsSpan(row * Dimension, Dimension));
+            ids[row++] = id;
+        }
+        var rebuilt = _backend.Create(description, Dimension);
+        try
+        {
+            if (!rebuilt.IsTrained)
+            {
+                rebuilt.Train(vectors);
+            }
+            rebuilt.Add(vectors, ids);
+        }
+        catch
+        {
+            rebuilt.Dispose();
+            throw;
+        }
+        var old = _index;
+        _index = rebuilt;
+        BuiltAs = description;
+        _tombstones.Clear();
+        old.Dispose();
+        _logger.LogInformation("Rebuilt the vector index as {Description} over {Count} vectors in {Elapsed} ms",
+            description, ids.Length, started.ElapsedMilliseconds);
+    }
+
+    private static bool IsLossy(string description) =>
+        description.Contains("PQ", StringComparison.OrdinalIgnoreCase) || description.Contains("SQ", StringComparison.OrdinalIgnoreCase);
+}

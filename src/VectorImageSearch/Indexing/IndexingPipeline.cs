@@ -1,0 +1,244 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace VectorImageSearch.Indexing;
+
+/// <summary>
+/// Decodes images on several threads while the model encodes the previous batch on another, and hands each encoded
+/// batch to a commit callback. Bad images are collected as failures and the run goes on. Cancellation stops the run
+/// between batches: a batch is committed whole or not at all.
+/// </summary>
+internal sealed class IndexingPipeline
+{
+    private readonly IImageEncoder _encoder;
+    private readonly int _batchSize;
+    private readonly int _decodeParallelism;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a pipeline over <paramref name="encoder"/>.</summary>
+    public IndexingPipeline(IImageEncoder encoder, int batchSize, int decodeParallelism, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(decodeParallelism, 1);
+        _encoder = encoder;
+        _batchSize = batchSize;
+        _decodeParallelism = decodeParallelism;
+        _logger = logger;
+    }
+
+    /// <summary>The outcome of <see cref="RunAsync"/>.</summary>
+    public sealed record Result(int Encoded, int Unchanged, IReadOnlyList<IndexingFailure> Failures);
+
+    /// <summary>
+    /// Encodes <paramref name="items"/>; calls <paramref name="commit"/> for each encoded batch and <paramref name="touch"/>
+    /// for each changed file whose content turned out to be the same.
+    /// </summary>
+    /// <param name="items">The images to encode.</param>
+    /// <param name="alreadyUnchanged">Images the caller skipped before the run, counted in progress.</param>
+    /// <param name="commit">Adds a batch to the index and catalog, atomically.</param>
+    /// <param name="touch">Records new file facts for an image whose content hash did not change.</param>
+    /// <param name="progress">Receives progress after every batch.</param>
+    /// <param name="cancellationToken">Stops the run between batches.</param>
+    public async Task<Result> RunAsync(
+        IReadOnlyList<IndexingWorkItem> items,
+        int alreadyUnchanged,
+        Action<IReadOnlyList<EncodedImage>> commit,
+        Action<IndexingWorkItem, string> touch,
+        IProgress<IndexingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var state = new RunState(items.Count + alreadyUnchanged, alreadyUnchanged);
+        Report(state, progress);
+        if (items.Count == 0)
+        {
+            return state.ToResult();
+        }
+
+        var decoded = Channel.CreateBounded<DecodedImage>(new BoundedChannelOptions(_batchSize * 2)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producers = StartDecoders(items, decoded.Writer, stop.Token);
+        var batch = new List<DecodedImage>(_batchSize);
+        var pixels = new float[_batchSize * _encoder.PreprocessedLength];
+        var embeddings = new float[_batchSize * _encoder.Dimension];
+        try
+        {
+            await foreach (var image in decoded.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                if (image.Error is not null)
+                {
+                    state.Failures.Add(new IndexingFailure(image.Item.Key, image.Error));
+                    continue;
+                }
+                if (image.Pixels is null)
+                {
+                    touch(image.Item, image.ContentHash);
+                    state.Unchanged++;
+                    continue;
+                }
+                batch.Add(image);
+                if (batch.Count == _batchSize)
+                {
+                    stop.Token.ThrowIfCancellationRequested();
+                    EncodeAndCommit(batch, pixels, embeddings, commit, state);
+                    Report(state, progress);
+                }
+            }
+            stop.Token.ThrowIfCancellationRequested();
+            if (batch.Count > 0)
+            {
+                EncodeAndCommit(batch, pixels, embeddings, commit, state);
+            }
+            await producers.ConfigureAwait(false);
+            Report(state, progress);
+            return state.ToResult();
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producers.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            ReturnPixels(batch);
+            while (decoded.Reader.TryRead(out var left))
+            {
+                ReturnPixels([left]);
+            }
+        }
+    }
+
+    private Task StartDecoders(IReadOnlyList<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var workers = new Task[Math.Min(_decodeParallelism, items.Count)];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            workers[w] = Task.Run(async () =>
+            {
+                for (var i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var image = Decode(items[i]);
+                    try
+                    {
+                        await writer.WriteAsync(image, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        ReturnPixels([image]);
+                        throw;
+                    }
+                }
+            }, cancellationToken);
+        }
+        return Task.WhenAll(workers).ContinueWith(
+            t => writer.TryComplete(t.IsFaulted ? t.Exception!.GetBaseException() : null),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private DecodedImage Decode(IndexingWorkItem item)
+    {
+        float[]? pixels = null;
+        try
+        {
+            var bytes = item.Input.ReadAllBytes();
+            var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
+            if (item.PreviousHash is not null && string.Equals(item.PreviousHash, hash, StringComparison.Ordinal))
+            {
+                return new DecodedImage(item, null, hash, bytes.Length, null);
+            }
+            pixels = ArrayPool<float>.Shared.Rent(_encoder.PreprocessedLength);
+            _encoder.Preprocess(ImageInput.FromBytes(bytes, item.Key), pixels.AsSpan(0, _encoder.PreprocessedLength));
+            return new DecodedImage(item, pixels, hash, bytes.Length, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (pixels is not null)
+            {
+                ArrayPool<float>.Shared.Return(pixels);
+            }
+            _logger.LogWarning("Skipping {Key}: {Reason}", item.Key, e.Message);
+            return new DecodedImage(item, null, "", 0, e.Message);
+        }
+    }
+
+    private void EncodeAndCommit(List<DecodedImage> batch, float[] pixels, float[] embeddings, Action<IReadOnlyList<EncodedImage>> commit, RunState state)
+    {
+        var length = _encoder.PreprocessedLength;
+        var dimension = _encoder.Dimension;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Pixels.AsSpan(0, length).CopyTo(pixels.AsSpan(i * length, length));
+        }
+        try
+        {
+            _encoder.EncodePreprocessed(pixels.AsSpan(0, batch.Count * length), batch.Count, embeddings.AsSpan(0, batch.Count * dimension));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The model failed on a batch of {Count} images", batch.Count);
+            foreach (var image in batch)
+            {
+                state.Failures.Add(new IndexingFailure(image.Item.Key, $"the model failed on its batch: {e.Message}"));
+            }
+            ReturnPixels(batch);
+            batch.Clear();
+            return;
+        }
+        var encoded = new EncodedImage[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            encoded[i] = new EncodedImage(batch[i].Item, batch[i].ContentHash, batch[i].SizeBytes, embeddings.AsSpan(i * dimension, dimension).ToArray());
+        }
+        ReturnPixels(batch);
+        batch.Clear();
+        commit(encoded);
+        state.Encoded += encoded.Length;
+    }
+
+    private static void ReturnPixels(IEnumerable<DecodedImage> images)
+    {
+        foreach (var image in images)
+        {
+            if (image.Pixels is not null)
+            {
+                ArrayPool<float>.Shared.Return(image.Pixels);
+            }
+        }
+    }
+
+    private static void Report(RunState state, IProgress<IndexingProgress>? progress)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+        var seconds = state.Clock.Elapsed.TotalSeconds;
+        var rate = seconds > 0 ? state.Encoded / seconds : 0;
+        var done = state.Encoded + state.Unchanged + state.Failures.Count;
+        TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds((state.Total - done) / rate) : null;
+        progress.Report(new IndexingProgress(state.Total, done, state.Encoded, state.Unchanged, state.Failures.Count, rate, remaining));
+    }
+
+    private sealed record DecodedImage(IndexingWorkItem Item, float[]? Pixels, string ContentHash, long SizeBytes, string? Error);
+
+    private sealed class RunState(int total, int unchanged)
+    {
+        public int Total { get; } = total;
+        public int Encoded { get; set; }
+        public int Unchanged { get; set; } = unchanged;
+        public List<IndexingFailure> Failures { get; } = [];
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+        public Result ToResult() => new(Encoded, Unchanged, Failures);
+    }
+}

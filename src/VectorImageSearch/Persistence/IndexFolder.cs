@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using VectorImageSearch.Catalog;
+
+namespace VectorImageSearch.Persistence;
+
+/// <summary>
+/// Saves and loads an index folder: the vector index and the catalog under names that carry a generation number,
+/// then manifest.json, written atomically, naming them. A crash before the manifest's rename leaves the previous
+/// manifest and its files untouched; files of older generations are deleted only after the new manifest is durable.
+/// </summary>
+internal static class IndexFolder
+{
+    /// <summary>Saves <paramref name="index"/> and <paramref name="catalog"/> into <paramref name="folder"/>.</summary>
+    public static async Task<IndexManifest> SaveAsync(
+        string folder, IVectorIndex index, string indexDescription, ImageCatalog catalog, IReadOnlyCollection<long> tombstones,
+        string modelFingerprint, string indexSpec, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var generation = (TryReadGeneration(folder) ?? 0) + 1;
+        var indexName = $"index.{generation:D6}.faiss";
+        var catalogName = $"catalog.{generation:D6}.bin";
+
+        index.Save(Path.Combine(folder, indexName));
+        using var catalogBytes = new MemoryStream();
+        CatalogSerializer.Write(catalog, tombstones, catalogBytes);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(folder, catalogName), catalogBytes.GetBuffer().AsMemory(0, (int)catalogBytes.Length), cancellationToken)
+            .ConfigureAwait(false);
+
+        var manifest = new IndexManifest
+        {
+            FormatVersion = IndexManifest.CurrentFormatVersion,
+            WrittenBy = $"VectorImageSearch {typeof(IndexFolder).Assembly.GetName().Version}",
+            SavedUtc = DateTime.UtcNow,
+            Generation = generation,
+            ModelFingerprint = modelFingerprint,
+            Dimension = index.Dimension,
+            Metric = index.Metric,
+            IndexSpec = indexSpec,
+            IndexDescription = indexDescription,
+            ImageCount = catalog.Count,
+            VectorCount = index.Count,
+            Index = await DescribeAsync(folder, indexName, cancellationToken).ConfigureAwait(false),
+            Catalog = await DescribeAsync(folder, catalogName, cancellationToken).ConfigureAwait(false),
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, IndexManifestJsonContext.Default.IndexManifest);
+        await AtomicFile.WriteAllBytesAsync(Path.Combine(folder, IndexManifest.FileName), json, cancellationToken).ConfigureAwait(false);
+        DeleteOtherGenerations(folder, indexName, catalogName);
+        return manifest;
+    }
+
+    /// <summary>Whether <paramref name="folder"/> holds a saved index.</summary>
+    public static bool Exists(string folder) => File.Exists(Path.Combine(folder, IndexManifest.FileName));
+
+    /// <summary>Reads and checks the manifest of <paramref name="folder"/>.</summary>
+    /// <exception cref="IndexFormatException">No manifest, an unreadable one, or an unknown format version.</exception>
+    public static IndexManifest ReadManifest(string folder)
+    {
+        var path = Path.Combine(folder, IndexManifest.FileName);
+        if (!File.Exists(path))
+        {
+            throw new IndexFormatException(folder, $"it has no {IndexManifest.FileName} (not an index folder, or never saved)");
+        }
+        IndexManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(File.ReadAllBytes(path), IndexManifestJsonContext.Default.IndexManifest);
+        }
+        catch (JsonException e)
+        {
+            throw new IndexFormatException(folder, $"{IndexManifest.FileName} is not valid: {e.Message}", e);
+        }
+        if (manifest is null)
+        {
+            throw new IndexFormatException(folder, $"{IndexManifest.FileName} is empty");
+        }
+        if (manifest.FormatVersion != IndexManifest.CurrentFormatVersion)
+        {
+            throw new IndexFormatException(folder,
+                $"its format version is {manifest.FormatVersion}; this library reads version {IndexManifest.CurrentFormatVersion}");
+        }
+        return manifest;
+    }
+
+    /// <summary>Checks that a data file named by the manifest is present, complete and unchanged; returns its path.</summary>
+    /// <exception cref="IndexFormatException">The file is missing, has another size, or another checksum.</exception>
+    public static string VerifyFile(string folder, ManifestFile file, bool verifyChecksum)
+    {
+        var path = Path.Combine(folder, file.Name);
+        if (file.Name.Contains('/') || file.Name.Contains('\\') || !File.Exists(path))
+        {
+            throw new IndexFormatException(folder, $"the file {file.Name} named by {IndexManifest.FileName} is missing");
+        }
+        var length = new FileInfo(path).Length;
+        if (length != file.Bytes)
+        {
+            throw new IndexFormatException(folder, $"{file.Name} holds {length} bytes, the manifest says {file.Bytes} (truncated or replaced)");
+        }
+        if (verifyChecksum)
+        {
+            using var stream = File.OpenRead(path);
+            var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IndexFormatException(folder, $"{file.Name} does not match its checksum in the manifest (corrupt)");
+            }
+        }
+        return path;
+    }
+
+    /// <summary>Reads the catalog file named by <paramref name="manifest"/>, with the index's tombstones.</summary>
+    public static (ImageCatalog Catalog, long[] Tombstones) ReadCatalog(string folder, IndexManifest manifest, bool verifyChecksum)
+    {
+        var path = VerifyFile(folder, manifest.Catalog, verifyChecksum);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return CatalogSerializer.Read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new IndexFormatException(folder, $"{manifest.Catalog.Name}: {e.Message}", e);
+        }
+    }
+
+    private static long? TryReadGeneration(string folder)
+    {
+        try
+        {
+            return Exists(folder) ? ReadManifest(folder).Generation : null;
+        }
+        catch (IndexFormatException)
+        {
+            return DateTime.UtcNow.Ticks;
+        }
+    }
+
+    private static async Task<ManifestFile> DescribeAsync(string folder, string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, name);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        return new ManifestFile(name, stream.Length, Convert.ToHexStringLower(hash));
+    }
+
+    private static void DeleteOtherGenerations(string folder, string indexName, string catalogName)
+    {
+        foreach (var pattern in new[] { "index.*.faiss", "catalog.*.bin", ".*.tmp" })
+        {
+            foreach (var path in Directory.EnumerateFiles(folder, pattern))
+            {
+                var name = Path.GetFileName(path);
+                if (name != indexName && name != catalogName)
+                {
+                    AtomicFile.TryDelete(path);
+                }
+            }
+        }
+    }
+}
