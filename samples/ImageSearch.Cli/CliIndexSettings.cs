@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace VectorImageSearch.Samples.Cli;
+
+/// <summary>
+/// What the CLI remembers beside an index (vis-cli.json in the index folder): the models it was built with, so
+/// <c>search</c> and <c>info</c> need only <c>--index</c>.
+/// </summary>
+/// <param name="ClipModel">The CLIP model folder, if any.</param>
+/// <param name="ImageModel">The image-only model folder, if any.</param>
+/// <param name="Preset">The image model's preset.</param>
+/// <param name="Spec">The index spec asked for.</param>
+internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, string Preset, string Spec)
+{
+    private const string FileName = "vis-cli.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Reads the settings saved in <paramref name="indexFolder"/>, if any.</summary>
+    public static CliIndexSettings? TryRead(string indexFolder)
+    {
+        var path = Path.Combine(indexFolder, FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<CliIndexSettings>(File.ReadAllText(path), Json) : null;
+    }
+
+    /// <summary>Saves the settings into <paramref name="indexFolder"/>.</summary>
+    public void Write(string indexFolder)
+    {
+        Directory.CreateDirectory(indexFolder);
+        File.WriteAllText(Path.Combine(indexFolder, FileName), JsonSerializer.Serialize(this, Json));
+    }
+
+    /// <summary>Options for an engine over these models and this index folder.</summary>
+    public void Apply(ImageSearchOptions options, string indexFolder)
+    {
+        if (ClipModel is not null)
+        {
+            options.UseClip(ClipModel);
+        }
+        if (ImageModel is not null)
+        {
+            options.UseImageEncoder(ImageModel, Preset);
+        }
+        options.UseFaiss(Spec);
+        options.IndexPath = indexFolder;
+    }
+}
