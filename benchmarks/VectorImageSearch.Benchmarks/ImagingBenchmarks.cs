@@ -6,13 +6,15 @@ namespace VectorImageSearch.Benchmarks;
 
 /// <summary>
 /// Decode + preprocess (libvips decode, PIL-exact resize, centre crop, normalisation into a caller tensor) of a 640-px
-/// JPEG and of a 4000 × 3000 JPEG, with JPEG shrink-on-load (the default) and with a full decode.
+/// JPEG and of a 4000 × 3000 JPEG, with JPEG shrink-on-load (the default), with a full decode, and with the opt-in
+/// libvips resize.
 /// Run: <c>dotnet run -c Release --project benchmarks/VectorImageSearch.Benchmarks -- --filter '*Imaging*'</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class ImagingBenchmarks
 {
     private static readonly ImageDecodeOptions FullDecode = new() { ShrinkOnLoad = false };
+    private static readonly ImageDecodeOptions LibvipsResize = new() { ResizeEngine = ResizeEngine.Libvips };
 
     private string _folder = string.Empty;
     private string _small = string.Empty;
@@ -53,6 +55,14 @@ public class ImagingBenchmarks
     /// <summary>4000 × 3000 JPEG file → tensor, full-resolution decode.</summary>
     [Benchmark]
     public void Jpeg4000x3000FullDecode() => ImagePipeline.Preprocess(ImageInput.FromFile(_large), _recipe, _tensor, FullDecode);
+
+    /// <summary>640 × 427 JPEG file → tensor, resized by libvips' reduce (opt-in).</summary>
+    [Benchmark]
+    public void Jpeg640LibvipsResize() => ImagePipeline.Preprocess(ImageInput.FromFile(_small), _recipe, _tensor, LibvipsResize);
+
+    /// <summary>4000 × 3000 JPEG file → tensor, shrink-on-load, resized by libvips' reduce (opt-in).</summary>
+    [Benchmark]
+    public void Jpeg4000x3000LibvipsResize() => ImagePipeline.Preprocess(ImageInput.FromFile(_large), _recipe, _tensor, LibvipsResize);
 
     private static RgbImage Mosaic(int width, int height)
     {

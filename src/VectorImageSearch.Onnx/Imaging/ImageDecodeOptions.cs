@@ -31,4 +31,7 @@ public sealed record ImageDecodeOptions
     /// Default 2; smaller is faster and less faithful. Must be at least 1.
     /// </summary>
     public double ShrinkOnLoadMargin { get; init; } = 2.0;
+
+    /// <summary>Which code resizes: <see cref="ResizeEngine.Pil"/> (default, PIL-exact) or the opt-in <see cref="ResizeEngine.Libvips"/>.</summary>
+    public ResizeEngine ResizeEngine { get; init; } = ResizeEngine.Pil;
 }

@@ -132,44 +132,25 @@ public static class ImagePipeline
         }
         var target = recipe.ShortestEdge > 0 ? recipe.ShortestEdge : Math.Max(recipe.ResizeWidth, recipe.ResizeHeight);
         var minShortEdge = options.ShrinkOnLoad ? (int)Math.Ceiling(target * options.ShrinkOnLoadMargin) : 0;
+        if (options.ResizeEngine == ResizeEngine.Libvips)
+        {
+            using var unused = VipsDecoder.Decode(input, options, minShortEdge, recipe, destination);
+            if (unused is null)
+            {
+                return; // libvips reduced and cropped straight into destination
+            }
+            Resample(unused, recipe, destination); // an upscale: vips_reduce only shrinks
+            return;
+        }
         using var image = VipsDecoder.Decode(input, options, minShortEdge);
-
-        int resizedWidth, resizedHeight;
-        if (recipe.ShortestEdge > 0)
-        {
-            // Hugging Face / torchvision: the short edge becomes the target, the long edge int(target * long / short).
-            var (w, h) = (image.SourceWidth, image.SourceHeight);
-            if (w <= h)
-            {
-                resizedWidth = recipe.ShortestEdge;
-                resizedHeight = (int)((long)recipe.ShortestEdge * h / w);
-            }
-            else
-            {
-                resizedHeight = recipe.ShortestEdge;
-                resizedWidth = (int)((long)recipe.ShortestEdge * w / h);
-            }
-        }
-        else
-        {
-            resizedWidth = recipe.ResizeWidth;
-            resizedHeight = recipe.ResizeHeight;
-        }
-
-        int cropWidth = resizedWidth, cropHeight = resizedHeight, cropX = 0, cropY = 0;
-        if (recipe.CropWidth > 0)
-        {
-            cropWidth = recipe.CropWidth;
-            cropHeight = recipe.CropHeight;
-            cropX = CropOffset(resizedWidth - cropWidth, recipe.CropRounding);
-            cropY = CropOffset(resizedHeight - cropHeight, recipe.CropRounding);
-        }
-
-        PilResampler.ResizeCrop(
-            image.Pixels, image.Width, image.Height, image.BoxWidth, image.BoxHeight, resizedWidth, resizedHeight,
-            cropX, cropY, cropWidth, cropHeight, recipe.Resample, destination);
+        Resample(image, recipe, destination);
     }
 
-    private static int CropOffset(int excess, CropOffsetRounding rounding) =>
-        rounding == CropOffsetRounding.HalfToEven ? (int)Math.Round(excess / 2.0, MidpointRounding.ToEven) : excess / 2;
+    private static void Resample(DecodedImage image, PreprocessRecipe recipe, Span<byte> destination)
+    {
+        var plan = ResizePlan.For(recipe, image.SourceWidth, image.SourceHeight);
+        PilResampler.ResizeCrop(
+            image.Pixels, image.Width, image.Height, image.BoxWidth, image.BoxHeight, plan.ResizedWidth, plan.ResizedHeight,
+            plan.CropX, plan.CropY, plan.CropWidth, plan.CropHeight, recipe.Resample, destination);
+    }
 }

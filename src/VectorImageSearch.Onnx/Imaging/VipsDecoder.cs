@@ -7,14 +7,21 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// <summary>Decodes an <see cref="ImageInput"/> to 8-bit RGB with libvips through our shim; every failure becomes an <see cref="ImageDecodeException"/>.</summary>
 internal static class VipsDecoder
 {
+    /// <summary>Decodes <paramref name="input"/> to 8-bit RGB, with JPEG shrink-on-load as <see cref="Decode(ImageInput, ImageDecodeOptions, int, PreprocessRecipe?, Span{byte})"/>.</summary>
+    public static DecodedImage Decode(ImageInput input, ImageDecodeOptions options, int minShortEdge) =>
+        Decode(input, options, minShortEdge, null, default)!;
+
     /// <summary>The formats the pipeline decodes (the loaders the shim allows).</summary>
     public const string SupportedFormats = "JPEG, PNG, WebP, GIF, TIFF, HEIF/AVIF";
 
     /// <summary>
     /// Decodes <paramref name="input"/>. When <paramref name="minShortEdge"/> is positive and the input is a JPEG,
     /// libjpeg's shrink-on-load may decode it at 1/2, 1/4 or 1/8 scale, keeping the shorter edge ≥ <paramref name="minShortEdge"/>.
+    /// With <paramref name="reduceWith"/>, a downscale is done by libvips' reduce straight into <paramref name="reduceInto"/>
+    /// (the recipe's crop) and the result is <see langword="null"/>; an upscale still returns the decoded image.
     /// </summary>
-    public static unsafe DecodedImage Decode(ImageInput input, ImageDecodeOptions options, int minShortEdge)
+    public static unsafe DecodedImage? Decode(
+        ImageInput input, ImageDecodeOptions options, int minShortEdge, PreprocessRecipe? reduceWith, Span<byte> reduceInto)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,6 +57,27 @@ internal static class VipsDecoder
                 if (status != VipsStatus.Ok)
                 {
                     throw Failure(input, options, status, VipsNative.Text(error), VipsNative.Text(loader), sourceWidth, sourceHeight);
+                }
+                if (reduceWith is not null)
+                {
+                    var plan = ResizePlan.For(reduceWith, sourceWidth, sourceHeight);
+                    var hshrink = (double)sourceWidth / shrink / plan.ResizedWidth;
+                    var vshrink = (double)sourceHeight / shrink / plan.ResizedHeight;
+                    if (hshrink >= 1.0 && vshrink >= 1.0)
+                    {
+                        var kernel = reduceWith.Resample == ResampleFilter.Bilinear ? 1 : 2;
+                        fixed (byte* destination = reduceInto)
+                        {
+                            status = VipsNative.ReduceCrop(
+                                image, hshrink, vshrink, kernel, plan.CropX, plan.CropY, plan.CropWidth, plan.CropHeight,
+                                destination, (nuint)reduceInto.Length, e, (nuint)error.Length);
+                        }
+                        if (status != VipsStatus.Ok)
+                        {
+                            throw Failure(input, options, status, VipsNative.Text(error), VipsNative.Text(loader), sourceWidth, sourceHeight);
+                        }
+                        return null;
+                    }
                 }
                 var size = (long)width * height * 3;
                 if (size > Array.MaxLength)

@@ -70,6 +70,12 @@ internal static unsafe partial class VipsNative
     [LibraryImport(OnnxNativeLibraries.VipsShim, EntryPoint = "vis_vips_read_rgb")]
     public static partial VipsStatus ReadRgb(VipsImageHandle image, byte* destination, nuint destinationLength, byte* error, nuint errorLength);
 
+    /// <summary><c>vis_vips_reduce_crop</c>: libvips' reduce (1 linear, 2 cubic), then decodes only a crop window.</summary>
+    [LibraryImport(OnnxNativeLibraries.VipsShim, EntryPoint = "vis_vips_reduce_crop")]
+    public static partial VipsStatus ReduceCrop(
+        VipsImageHandle image, double hshrink, double vshrink, int kernel, int left, int top, int width, int height,
+        byte* destination, nuint destinationLength, byte* error, nuint errorLength);
+
     /// <summary><c>vis_vips_release</c>: unreferences a pipeline.</summary>
     [LibraryImport(OnnxNativeLibraries.VipsShim, EntryPoint = "vis_vips_release")]
     public static partial void Release(IntPtr image);

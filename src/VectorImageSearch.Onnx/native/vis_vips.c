@@ -279,6 +279,41 @@ VIS_EXPORT int vis_vips_read_rgb(VipsImage *image, uint8_t *destination, size_t 
   return VIS_VIPS_OK;
 }
 
+/*
+ * The opt-in libvips resampler: reduces the pipeline from vis_vips_open by hshrink × vshrink (both ≥ 1) with
+ * vips_reduce (kernel 1 linear, 2 cubic), cuts the window left, top, width × height out of the result and decodes only
+ * that window into destination (width × height × 3 bytes).
+ */
+VIS_EXPORT int vis_vips_reduce_crop(VipsImage *image, double hshrink, double vshrink, int kernel, int left, int top,
+                                    int width, int height, uint8_t *destination, size_t destination_length,
+                                    char *error, size_t error_length) {
+  if (image == NULL || destination == NULL || !(hshrink >= 1.0) || !(vshrink >= 1.0) || (kernel != 1 && kernel != 2) ||
+      left < 0 || top < 0 || width <= 0 || height <= 0 || destination_length < (size_t)width * (size_t)height * 3) {
+    vis_set_text(error, error_length, "invalid argument to vis_vips_reduce_crop");
+    return VIS_VIPS_ARGUMENT;
+  }
+  VipsImage *reduced = NULL;
+  VipsImage *window = NULL;
+  if (vips_reduce(image, &reduced, hshrink, vshrink, "kernel", (VipsKernel)kernel, NULL)) {
+    vis_set_error(error, error_length, "vips_reduce failed");
+    return VIS_VIPS_INTERNAL;
+  }
+  if (left + width > vips_image_get_width(reduced) || top + height > vips_image_get_height(reduced)) {
+    g_object_unref(reduced);
+    vis_set_text(error, error_length, "the crop window lies outside the reduced image");
+    return VIS_VIPS_ARGUMENT;
+  }
+  if (vips_extract_area(reduced, &window, left, top, width, height, NULL)) {
+    g_object_unref(reduced);
+    vis_set_error(error, error_length, "vips_extract_area failed");
+    return VIS_VIPS_INTERNAL;
+  }
+  g_object_unref(reduced);
+  int status = vis_vips_read_rgb(window, destination, destination_length, error, error_length);
+  g_object_unref(window);
+  return status;
+}
+
 /* Releases a pipeline from vis_vips_open. NULL is ignored. */
 VIS_EXPORT void vis_vips_release(VipsImage *image) {
   if (image != NULL) g_object_unref(image);
