@@ -13,7 +13,8 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// its pixels are decoded; truncated or corrupt data fails (libvips' <c>fail_on</c>, see <see cref="ImageDecodeOptions.Strictness"/>);
 /// every failure is an <see cref="ImageDecodeException"/> naming the input and the problem. libvips' operation cache is off.</para>
 /// <para>Resizing reproduces PIL's antialiased bilinear and bicubic filters, including their fixed-point rounding; large
-/// JPEGs are decoded at reduced scale first (<see cref="ImageDecodeOptions.ShrinkOnLoad"/>). Only the crop window is computed.</para>
+/// JPEGs are decoded at reduced scale first (<see cref="ImageDecodeOptions.ShrinkOnLoad"/>). Only the crop window is computed.
+/// <see cref="ImageDecodeOptions.ResizeEngine"/> can hand the resize to libvips' <c>vips_reduce</c> instead (opt-in, not bit-exact).</para>
 /// <para>All members are thread-safe: many threads may decode at once.</para>
 /// </remarks>
 public static class ImagePipeline
