@@ -31,7 +31,10 @@ public sealed class RecallFixture
     /// <summary>Builds <paramref name="spec"/> over the whole set, training on the sample size the index recommends.</summary>
     public FaissIndex Build(IndexSpec spec)
     {
+        // One OpenMP thread: on a shared, oversubscribed machine OpenMP's barriers stall multi-threaded PQ training and
+        // HNSW building for minutes; the results do not depend on the thread count.
         var index = FaissIndex.Create(Dimension, spec, VectorMetric.L2, Count);
+        index.Threads = 1;
         var training = index.RecommendedTrainingCount(Count);
         if (training > 0)
         {

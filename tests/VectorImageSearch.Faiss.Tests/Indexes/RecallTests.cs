@@ -1,7 +1,9 @@
+using Xunit.Abstractions;
+
 namespace VectorImageSearch.Faiss.Tests.Indexes;
 
 /// <summary>Recall@10 against exact search at the parameters docs/indexes.md recommends (the IndexSpec defaults).</summary>
-public sealed class RecallTests(RecallFixture fixture) : IClassFixture<RecallFixture>
+public sealed class RecallTests(RecallFixture fixture, ITestOutputHelper output) : IClassFixture<RecallFixture>
 {
     [Fact]
     public void Ivf_flat_reaches_095_at_the_recommended_nprobe()
@@ -10,6 +12,7 @@ public sealed class RecallTests(RecallFixture fixture) : IClassFixture<RecallFix
         Assert.Equal("IVF512,Flat", index.Description);
         Assert.Equal(16, index.DefaultNProbe);
         var recall = fixture.Recall(index);
+        output.WriteLine($"IVF-Flat {index.Description} nprobe={index.DefaultNProbe}: recall@10 {recall:F4}");
         Assert.True(recall >= 0.95, $"IVF-Flat recall@10 {recall:F4}");
         // Fewer probes must cost recall: the parameter really reaches FAISS.
         Assert.True(fixture.Recall(index, new VectorSearchOptions { NProbe = 1 }) < recall);
@@ -21,6 +24,7 @@ public sealed class RecallTests(RecallFixture fixture) : IClassFixture<RecallFix
         using var index = fixture.Build(IndexSpec.Hnsw());
         Assert.Equal("IDMap2,HNSW32", index.Description);
         var recall = fixture.Recall(index);
+        output.WriteLine($"HNSW {index.Description} efSearch={index.DefaultEfSearch}: recall@10 {recall:F4}");
         Assert.True(recall >= 0.95, $"HNSW recall@10 {recall:F4}");
         Assert.True(fixture.Recall(index, new VectorSearchOptions { EfSearch = 10 }) < recall);
     }
@@ -31,12 +35,14 @@ public sealed class RecallTests(RecallFixture fixture) : IClassFixture<RecallFix
         using var plain = fixture.Build(IndexSpec.IvfPq());
         Assert.Equal("IVF512,PQ32x8", plain.Description);
         var recall = fixture.Recall(plain);
+        output.WriteLine($"IVF-PQ {plain.Description} nprobe={plain.DefaultNProbe}: recall@10 {recall:F4}");
         Assert.True(recall >= 0.70, $"IVF-PQ recall@10 {recall:F4}");
 
         using var refined = fixture.Build(IndexSpec.IvfPq(refine: 4));
         Assert.Equal("IDMap2,IVF512,PQ32x8,RFlat", refined.Description);
         Assert.Equal(4f, refined.DefaultRefineFactor);
         var refinedRecall = fixture.Recall(refined);
+        output.WriteLine($"IVF-PQ + refine {refined.Description} nprobe={refined.DefaultNProbe} k_factor={refined.DefaultRefineFactor}: recall@10 {refinedRecall:F4}");
         Assert.True(refinedRecall >= 0.95, $"IVF-PQ + refine recall@10 {refinedRecall:F4}");
         Assert.True(refinedRecall > recall);
     }
