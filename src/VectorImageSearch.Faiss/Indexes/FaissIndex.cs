@@ -193,8 +193,9 @@ public sealed partial class FaissIndex : IVectorIndex
     /// <param name="count">The number of vectors available for training.</param>
     public long RecommendedTrainingCount(long count)
     {
-        var spec = Spec ?? _pendingSpec ?? IndexSpec.Factory("?");
-        return spec.Kind == IndexSpecKind.Factory && Spec is null ? Math.Min(count, 100_000) : spec.RecommendedTrainingCount(count, Dimension);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var spec = Spec ?? _pendingSpec;
+        return spec is null ? Math.Min(count, 100_000) : spec.RecommendedTrainingCount(count, Dimension);
     }
 
     /// <summary>
