@@ -52,7 +52,17 @@ static void vis_set_text(char *error, size_t error_length, const char *text) {
 
 /* Starts libvips once per process and turns off its operation cache (memory must not grow, and buffers are reused
  * by the managed side, so a cached load keyed on a buffer address would be wrong). Returns 0, or -1 with a message. */
+/* libvips reports recoverable decoder complaints through GLib warnings on stderr. A bad image already fails with
+   its message (fail-on), so the warnings would only repeat it on the host application's console. */
+static void vis_drop_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+  (void)domain;
+  (void)level;
+  (void)message;
+  (void)data;
+}
+
 VIS_EXPORT int vis_vips_init(char *error, size_t error_length) {
+  g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO, vis_drop_log, NULL);
   if (VIPS_INIT("VectorImageSearch") != 0) {
     vis_set_error(error, error_length, "vips_init failed");
     return -1;
