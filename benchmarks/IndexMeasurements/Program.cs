@@ -22,9 +22,11 @@ var buildThreads = int.Parse(options.GetValueOrDefault("build-threads", "0"), Cu
 var maxTraining = int.Parse(options.GetValueOrDefault("max-train", "0"), CultureInfo.InvariantCulture);
 const int K = 10;
 
-Log($"generating {n} x {d} + {queryCount} queries ({ClusteredVectors.Description})");
+Log($"generating {n} x {d} + {queryCount} queries ({ClusteredVectors.Description}; s = {options.GetValueOrDefault("spread", "0.3")}, σ = {options.GetValueOrDefault("noise", "0.05")})");
 var clock = Stopwatch.StartNew();
-var (data, queries) = ClusteredVectors.GenerateWithQueries(n, queryCount, d, seed: 42);
+var spread = float.Parse(options.GetValueOrDefault("spread", "0.3"), CultureInfo.InvariantCulture);
+var noise = float.Parse(options.GetValueOrDefault("noise", "0.05"), CultureInfo.InvariantCulture);
+var (data, queries) = ClusteredVectors.GenerateWithQueries(n, queryCount, d, seed: 42, spread, noise);
 Log($"generated in {clock.Elapsed.TotalSeconds:F1} s");
 
 long[]? truth = null;

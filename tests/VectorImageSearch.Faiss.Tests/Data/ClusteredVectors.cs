@@ -11,21 +11,25 @@ internal static class ClusteredVectors
     private const int SubspaceDimension = 16;
     private const int ChunkRows = 4096;
 
-    /// <summary>The recipe in one line, for reports.</summary>
+    /// <summary>The recipe in one line, for reports (defaults: spread s = 0.3, noise σ = 0.05).</summary>
     public const string Description =
-        "clusters = max(16, N/500) random unit centres, each with a random 16-d subspace; x = normalise(centre + 0.3·B·z + 0.05·ε), z, ε standard normal";
+        "clusters = max(16, N/500) random unit centres, each with a random 16-d subspace B (entries N(0, 1/d)); x = normalise(centre + s·B·z + σ·ε/√d), z, ε standard normal";
 
     /// <summary>Generates <paramref name="count"/> vectors of <paramref name="dimension"/> floats from <paramref name="clusters"/> clusters.</summary>
     public static float[] Generate(int count, int dimension, int clusters, int seed)
     {
-        var model = new Model(dimension, clusters, seed);
+        var model = new Model(dimension, clusters, seed, 0.3f, 0.05f);
         return model.Sample(count, seed + 1);
     }
 
-    /// <summary>Generates base vectors and queries from the same clusters (queries are fresh samples, not base vectors).</summary>
-    public static (float[] Base, float[] Queries) GenerateWithQueries(int count, int queryCount, int dimension, int seed)
+    /// <summary>
+    /// Generates base vectors and queries from the same clusters (queries are fresh samples, not base vectors).
+    /// <paramref name="spread"/> scales the in-cluster subspace term and <paramref name="noise"/> the isotropic term;
+    /// larger values make clusters overlap and neighbours harder to find.
+    /// </summary>
+    public static (float[] Base, float[] Queries) GenerateWithQueries(int count, int queryCount, int dimension, int seed, float spread = 0.3f, float noise = 0.05f)
     {
-        var model = new Model(dimension, Math.Max(16, count / 500), seed);
+        var model = new Model(dimension, Math.Max(16, count / 500), seed, spread, noise);
         return (model.Sample(count, seed + 1), model.Sample(queryCount, seed + 2));
     }
 
@@ -35,9 +39,13 @@ internal static class ClusteredVectors
         private readonly int _clusters;
         private readonly float[] _centres;
         private readonly float[] _bases;
+        private readonly float _spread;
+        private readonly float _noise;
 
-        public Model(int dimension, int clusters, int seed)
+        public Model(int dimension, int clusters, int seed, float spread, float noise)
         {
+            _spread = spread;
+            _noise = noise;
             _dimension = dimension;
             _clusters = clusters;
             var random = new Random(seed);
@@ -67,7 +75,7 @@ internal static class ClusteredVectors
                     var cluster = random.Next(_clusters);
                     var x = result.AsSpan(row * _dimension, _dimension);
                     _centres.AsSpan(cluster * _dimension, _dimension).CopyTo(x);
-                    FillGaussian(random, z, 0.3f);
+                    FillGaussian(random, z, _spread);
                     var basis = _bases.AsSpan(cluster * _dimension * SubspaceDimension, _dimension * SubspaceDimension);
                     for (var i = 0; i < _dimension; i++)
                     {
@@ -79,7 +87,7 @@ internal static class ClusteredVectors
                         }
                         x[i] += sum;
                     }
-                    FillGaussian(random, noise, 0.05f / MathF.Sqrt(_dimension));
+                    FillGaussian(random, noise, _noise / MathF.Sqrt(_dimension));
                     for (var i = 0; i < _dimension; i++)
                     {
                         x[i] += noise[i];
