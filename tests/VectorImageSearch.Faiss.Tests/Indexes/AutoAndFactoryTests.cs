@@ -20,7 +20,7 @@ public sealed class AutoAndFactoryTests
         var (data, _) = ClusteredVectors.GenerateWithQueries(60_000, 1, 16, seed: 41);
         index.Train(data, maxTrainingVectors: 20_000);
         Assert.Equal(IndexSpecKind.IvfFlat, index.Spec!.Kind);
-        Assert.Equal("IVF512,Flat", index.Description);
+        Assert.Equal("IVF245,Flat", index.Description);
         Assert.True(index.IsTrained);
         index.Add(data.AsSpan(0, 100 * 16));
         Assert.Equal(100, index.Count);

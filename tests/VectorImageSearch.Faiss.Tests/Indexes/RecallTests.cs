@@ -9,8 +9,8 @@ public sealed class RecallTests(RecallFixture fixture, ITestOutputHelper output)
     public void Ivf_flat_reaches_095_at_the_recommended_nprobe()
     {
         using var index = fixture.Build(IndexSpec.IvfFlat());
-        Assert.Equal("IVF512,Flat", index.Description);
-        Assert.Equal(16, index.DefaultNProbe);
+        Assert.Equal("IVF224,Flat", index.Description);
+        Assert.Equal(8, index.DefaultNProbe);
         var recall = fixture.Recall(index);
         output.WriteLine($"IVF-Flat {index.Description} nprobe={index.DefaultNProbe}: recall@10 {recall:F4}");
         Assert.True(recall >= 0.95, $"IVF-Flat recall@10 {recall:F4}");
@@ -33,13 +33,13 @@ public sealed class RecallTests(RecallFixture fixture, ITestOutputHelper output)
     public void Ivf_pq_reaches_070_and_095_with_refine()
     {
         using var plain = fixture.Build(IndexSpec.IvfPq());
-        Assert.Equal("IVF512,PQ32x8", plain.Description);
+        Assert.Equal("IVF224,PQ32x8", plain.Description);
         var recall = fixture.Recall(plain);
         output.WriteLine($"IVF-PQ {plain.Description} nprobe={plain.DefaultNProbe}: recall@10 {recall:F4}");
         Assert.True(recall >= 0.70, $"IVF-PQ recall@10 {recall:F4}");
 
         using var refined = fixture.Build(IndexSpec.IvfPq(refine: 4));
-        Assert.Equal("IDMap2,IVF512,PQ32x8,RFlat", refined.Description);
+        Assert.Equal("IDMap2,IVF224,PQ32x8,RFlat", refined.Description);
         Assert.Equal(4f, refined.DefaultRefineFactor);
         var refinedRecall = fixture.Recall(refined);
         output.WriteLine($"IVF-PQ + refine {refined.Description} nprobe={refined.DefaultNProbe} k_factor={refined.DefaultRefineFactor}: recall@10 {refinedRecall:F4}");

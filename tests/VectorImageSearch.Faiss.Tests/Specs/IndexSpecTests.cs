@@ -15,13 +15,14 @@ public sealed class IndexSpecTests
 
     [Theory]
     [InlineData(0, 1)]
-    [InlineData(1_000, 16)]
-    [InlineData(10_000, 256)]
-    [InlineData(50_000, 512)]
-    [InlineData(100_000, 1024)]
-    [InlineData(1_000_000, 2048)]
-    [InlineData(10_000_000, 8192)]
-    public void Recommended_nlist_is_a_power_of_two_between_2_and_4_root_n_with_39_points_per_cell(long count, int expected)
+    [InlineData(50, 1)]
+    [InlineData(1_000, 25)]
+    [InlineData(10_000, 100)]
+    [InlineData(50_000, 224)]
+    [InlineData(100_000, 316)]
+    [InlineData(1_000_000, 1000)]
+    [InlineData(10_000_000, 3162)]
+    public void Recommended_nlist_is_root_n_with_at_least_39_points_per_cell(long count, int expected)
     {
         var nlist = IndexSpec.RecommendedNList(count);
         Assert.Equal(expected, nlist);
@@ -39,9 +40,9 @@ public sealed class IndexSpecTests
     [Theory]
     [InlineData(10_000, "Flat")]
     [InlineData(50_000, "Flat")]
-    [InlineData(100_000, "IVF1024,Flat")]
-    [InlineData(1_000_000, "IVF2048,Flat")]
-    [InlineData(5_000_000, "IVF8192,PQ64x8np,RFlat")]
+    [InlineData(100_000, "IVF316,Flat")]
+    [InlineData(1_000_000, "IVF1000,Flat")]
+    [InlineData(5_000_000, "IVF2236,PQ64x8np,RFlat")]
     public void Auto_chooses_by_collection_size(long count, string expected)
     {
         Assert.Equal(expected, IndexSpec.Auto(count).ToFactoryString(512));
@@ -73,7 +74,7 @@ public sealed class IndexSpecTests
     {
         Assert.Equal(0, IndexSpec.Flat().RecommendedTrainingCount(1_000_000, 512));
         Assert.Equal(0, IndexSpec.Hnsw().RecommendedTrainingCount(1_000_000, 512));
-        Assert.Equal(64L * 2048, IndexSpec.IvfFlat().RecommendedTrainingCount(1_000_000, 512));
+        Assert.Equal(64L * 1000, IndexSpec.IvfFlat().RecommendedTrainingCount(1_000_000, 512));
         Assert.Equal(50_000, IndexSpec.IvfPq().RecommendedTrainingCount(50_000, 128));
     }
 }
