@@ -111,6 +111,22 @@ public sealed class PersistenceTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => FaissIndex.Load(Path.Combine(_folder, "absent.faiss")));
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Every_kind_refuses_truncated_bytes_with_a_managed_exception(string factory)
+    {
+        using var index = Build(factory);
+        var bytes = index.ToBytes();
+        for (var step = 0; step < 24; step++)
+        {
+            var length = (int)((long)bytes.Length * step / 24);
+            var error = Assert.Throws<FaissException>(() => FaissIndex.FromBytes(bytes.AsSpan(0, length)));
+            Assert.False(string.IsNullOrWhiteSpace(error.FaissMessage));
+        }
+        using var whole = FaissIndex.FromBytes(bytes);
+        Assert.Equal(index.Count, whole.Count);
+    }
+
     private static FaissIndex Build(string factory)
     {
         var (data, _) = ClusteredVectors.GenerateWithQueries(2000, 1, Dimension, seed: 31);
