@@ -7,7 +7,7 @@ public sealed partial class FaissIndex
 {
     private static readonly Lazy<FaissGpuNative?> GpuApi = new(FaissGpuNative.TryLoad);
 
-    private IntPtr _gpuResources;
+    private SafeGpuResourcesHandle? _gpuResources;
 
     /// <summary>Whether the loaded FAISS library was built with CUDA (exports <c>faiss_index_cpu_to_gpu</c>).</summary>
     public static bool IsGpuSupported => GpuApi.Value is not null;
@@ -16,7 +16,7 @@ public sealed partial class FaissIndex
     public static int GpuDeviceCount => GpuApi.Value?.DeviceCount() ?? 0;
 
     /// <summary>Whether this index is a GPU clone made by <see cref="ToGpu"/>.</summary>
-    public bool IsOnGpu => _gpuResources != IntPtr.Zero;
+    public bool IsOnGpu => _gpuResources is not null;
 
     /// <summary>The GPU this clone lives on, or -1 for a CPU index.</summary>
     public int GpuDevice { get; private set; } = -1;
@@ -38,16 +38,15 @@ public sealed partial class FaissIndex
         try
         {
             var handle = SearchableHandle();
-            var resources = gpu.CreateResources();
+            var resources = new SafeGpuResourcesHandle(gpu, gpu.CreateResources());
             try
             {
-                var clone = new SafeFaissIndexHandle(gpu.CpuToGpu(resources, device, handle.DangerousGetHandle()));
-                var index = new FaissIndex(clone, Dimension, Metric, Spec, null) { _gpuResources = resources, GpuDevice = device, Threads = Threads };
-                return index;
+                var clone = new SafeFaissIndexHandle(gpu.CpuToGpu(resources.DangerousGetHandle(), device, handle.DangerousGetHandle()));
+                return new FaissIndex(clone, Dimension, Metric, Spec, null) { _gpuResources = resources, GpuDevice = device, Threads = Threads };
             }
             catch
             {
-                gpu.FreeResources(resources);
+                resources.Dispose();
                 throw;
             }
         }
@@ -82,10 +81,8 @@ public sealed partial class FaissIndex
 
     private void ReleaseGpu()
     {
-        if (_gpuResources != IntPtr.Zero)
-        {
-            Gpu?.FreeResources(_gpuResources);
-            _gpuResources = IntPtr.Zero;
-        }
+        // The GPU index is freed first (Dispose), then the resources it used.
+        _gpuResources?.Dispose();
+        _gpuResources = null;
     }
 }
