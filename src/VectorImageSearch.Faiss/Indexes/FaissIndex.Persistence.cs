@@ -1,3 +1,4 @@
+using VectorImageSearch.IO;
 using VectorImageSearch.Faiss.Indexes;
 using VectorImageSearch.Faiss.Interop;
 

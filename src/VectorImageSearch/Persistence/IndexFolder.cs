@@ -1,3 +1,4 @@
+using VectorImageSearch.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
 using VectorImageSearch.Catalog;

@@ -1,3 +1,4 @@
+using VectorImageSearch.IO;
 using VectorImageSearch.Persistence;
 
 namespace VectorImageSearch.Tests.Persistence;
