@@ -96,6 +96,7 @@ public sealed partial class ImageSearchEngine
         return (catalog, new VectorIndexHolder(_backend, _options.IndexSpec, index, manifest.IndexDescription, tombstones, _logger));
     }
 
+    /// <summary>Loads the configured IndexPath on first use when it holds an index; throws (every time) when it cannot be loaded.</summary>
     private void EnsureLoaded()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -110,7 +111,6 @@ public sealed partial class ImageSearchEngine
             {
                 return;
             }
-            _loadAttempted = true;
             if (_options.IndexPath is { } folder && IndexFolder.Exists(folder))
             {
                 var (catalog, holder) = ReadFolder(folder);
@@ -127,6 +127,9 @@ public sealed partial class ImageSearchEngine
                 }
                 _logger.LogInformation("Loaded {Images} images from {Folder}", catalog.Count, folder);
             }
+            // Set only after a successful load: an index folder that cannot be loaded keeps failing every call, so the
+            // engine never carries on empty and later saves over the user's index.
+            _loadAttempted = true;
         }
         finally
         {

@@ -97,6 +97,26 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
         Assert.Contains(Path.GetFileName(indexFile), error.Message);
     }
 
+    [Fact]
+    public async Task A_configured_index_that_cannot_be_loaded_keeps_failing_and_is_never_saved_over()
+    {
+        var copy = CopyIndex();
+        var catalogFile = Directory.GetFiles(copy, "catalog.*.bin").Single();
+        var bytes = await File.ReadAllBytesAsync(catalogFile);
+        bytes[^10] ^= 0x11;
+        await File.WriteAllBytesAsync(catalogFile, bytes);
+        var before = Directory.GetFiles(copy).ToDictionary(f => f, File.ReadAllBytes);
+
+        using var engine = new SearchFactory(o => o.IndexPath = copy);
+        Assert.Throws<IndexFormatException>(() => engine.Search.Count);
+        Assert.Throws<IndexFormatException>(() => engine.Search.Count);
+        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SaveAsync());
+        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SearchAsync("a red circle"));
+
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(copy).Order());
+        Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));
+    }
+
     private string CopyIndex()
     {
         var target = _temp.Combine(Guid.NewGuid().ToString("N"));
