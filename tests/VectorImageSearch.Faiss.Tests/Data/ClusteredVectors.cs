@@ -66,7 +66,8 @@ internal static class ClusteredVectors
             var chunks = (count + ChunkRows - 1) / ChunkRows;
             Parallel.For(0, chunks, chunk =>
             {
-                var random = new Random(HashCode.Combine(seed, chunk));
+                // HashCode.Combine is randomised per process; a fixed mix keeps the data the same in every run and process.
+                var random = new Random(unchecked((seed * 1_000_003) ^ (chunk * 7_919)));
                 Span<float> z = stackalloc float[SubspaceDimension];
                 var noise = new float[_dimension];
                 var end = Math.Min(count, (chunk + 1) * ChunkRows);
