@@ -149,9 +149,10 @@ internal sealed class IndexingPipeline
     private DecodedImage Decode(IndexingWorkItem item)
     {
         float[]? pixels = null;
+        byte[]? fileBuffer = null;
         try
         {
-            var bytes = item.Input.ReadAllBytes();
+            var bytes = ReadBytes(item.Input, out fileBuffer);
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
             if (item.PreviousHash is not null && string.Equals(item.PreviousHash, hash, StringComparison.Ordinal))
             {
@@ -169,6 +170,42 @@ internal sealed class IndexingPipeline
             }
             _logger.LogWarning("Skipping {Key}: {Reason}", item.Key, e.Message);
             return new DecodedImage(item, null, "", 0, e.Message);
+        }
+        finally
+        {
+            if (fileBuffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(fileBuffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The encoded bytes of <paramref name="input"/>. Files are read into a pooled buffer (returned by the caller through
+    /// <paramref name="rented"/>): a folder of camera photos would otherwise allocate megabytes per image.
+    /// </summary>
+    private static ReadOnlyMemory<byte> ReadBytes(ImageInput input, out byte[]? rented)
+    {
+        rented = null;
+        if (input.FilePath is not { } path)
+        {
+            return input.ReadAllBytes();
+        }
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            if (file.Length > Array.MaxLength)
+            {
+                throw new ImageDecodeException(input.Name, $"is too large to read ({file.Length} bytes)");
+            }
+            var length = (int)file.Length;
+            rented = ArrayPool<byte>.Shared.Rent(length);
+            file.ReadExactly(rented, 0, length);
+            return rented.AsMemory(0, length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageDecodeException(input.Name, $"cannot be read: {e.Message}", e);
         }
     }
 
