@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using VectorImageSearch.Onnx.Imaging;
 
 namespace VectorImageSearch.Onnx.Encoders;
@@ -8,10 +7,8 @@ namespace VectorImageSearch.Onnx.Encoders;
 /// features) or a ViT/DINO-style transformer ([N, T, D] pooled to the CLS token or the token mean). Embeddings are
 /// L2-normalised. Thread-safe; runs on the calling thread (the async methods complete synchronously).
 /// </summary>
-public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>, IDisposable
+public sealed class OnnxImageEncoder : ImageEncoderBase
 {
-    private readonly ImageEncoderCore _core;
-
     /// <summary>Loads the backbone at <paramref name="modelPath"/> with a preset.</summary>
     /// <param name="modelPath">An ONNX file, or a folder holding <c>model.onnx</c> and optionally <c>preprocessor_config.json</c>.</param>
     /// <param name="preset">The kind of backbone.</param>
@@ -25,6 +22,27 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
     /// <param name="options">The model and settings.</param>
     /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
     public OnnxImageEncoder(OnnxImageEncoderOptions options)
+        : base(Load(options))
+    {
+        Preset = options.Preset;
+    }
+
+    /// <summary>The preset the encoder was loaded with.</summary>
+    public ImageEncoderPreset Preset { get; }
+
+    /// <summary>The pooling applied to the model output (resolved; never <see cref="EmbeddingPooling.Auto"/>).</summary>
+    public EmbeddingPooling Pooling => Core.Model.Pooling;
+
+    /// <summary>The name of the output that is embedded.</summary>
+    public string OutputName => Core.Model.Output.Name;
+
+    /// <summary>
+    /// <c>{model name}@sha256:{digest}</c> over the ONNX file, the folder's <c>preprocessor_config.json</c> when it is
+    /// used, and the chosen input, output, pooling and recipe. Computed on first use (whole files are hashed), then kept.
+    /// </summary>
+    public override string ModelFingerprint => Core.Fingerprint;
+
+    private static ImageEncoderCore Load(OnnxImageEncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!Enum.IsDefined(options.Preset))
@@ -45,74 +63,9 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
         {
             files.Add(configPath);
         }
-        _core = new ImageEncoderCore(model, name, options.DecodeOptions,
+        return new ImageEncoderCore(model, name, options.DecodeOptions,
             () => ModelFingerprints.Compute(name, folder, files, $"{options.Preset};{model.Settings}"));
-        Preset = options.Preset;
     }
-
-    /// <summary>The preset the encoder was loaded with.</summary>
-    public ImageEncoderPreset Preset { get; }
-
-    /// <summary>The ONNX file that runs.</summary>
-    public string ModelFile => _core.Model.ModelFile;
-
-    /// <summary>The preprocessing recipe.</summary>
-    public PreprocessRecipe Recipe => _core.Model.Recipe;
-
-    /// <summary>The pooling applied to the model output (resolved; never <see cref="EmbeddingPooling.Auto"/>).</summary>
-    public EmbeddingPooling Pooling => _core.Model.Pooling;
-
-    /// <summary>The name of the output that is embedded.</summary>
-    public string OutputName => _core.Model.Output.Name;
-
-    /// <inheritdoc />
-    public int Dimension => _core.Model.Dimension;
-
-    /// <summary>
-    /// <c>{model name}@sha256:{digest}</c> over the ONNX file, the folder's <c>preprocessor_config.json</c> when it is
-    /// used, and the chosen input, output, pooling and recipe. Computed on first use (whole files are hashed), then kept.
-    /// </summary>
-    public string ModelFingerprint => _core.Fingerprint;
-
-    /// <inheritdoc />
-    public int PreprocessedLength => _core.Model.PreprocessedLength;
-
-    /// <inheritdoc />
-    public void Preprocess(ImageInput image, Span<float> destination) => _core.Preprocess(image, destination);
-
-    /// <inheritdoc />
-    public void EncodePreprocessed(ReadOnlySpan<float> pixels, int count, Span<float> embeddings) =>
-        _core.EncodePreprocessed(pixels, count, embeddings);
-
-    /// <summary>Embeds one image.</summary>
-    /// <param name="image">The image.</param>
-    /// <returns>The L2-normalised embedding.</returns>
-    public float[] Encode(ImageInput image) => _core.EncodeBatch([image], CancellationToken.None)[0];
-
-    /// <summary>Embeds several images; results are in input order.</summary>
-    /// <param name="images">The images.</param>
-    /// <param name="cancellationToken">Cancels between and during model runs.</param>
-    /// <returns>One L2-normalised embedding per image.</returns>
-    public float[][] EncodeBatch(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
-        _core.EncodeBatch(images, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<float[]> EncodeAsync(ImageInput image, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_core.EncodeBatch([image], cancellationToken)[0]);
-
-    /// <inheritdoc />
-    public Task<float[][]> EncodeBatchAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_core.EncodeBatch(images, cancellationToken));
-
-    /// <inheritdoc />
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<ImageInput> values, EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default) => _core.GenerateAsync(values, options, cancellationToken);
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) => _core.GetService(this, serviceType, serviceKey);
-
-    /// <summary>Releases the ONNX session.</summary>
-    public void Dispose() => _core.Dispose();
 
     private static PreprocessRecipe DefaultRecipe(ImageEncoderPreset preset) => preset == ImageEncoderPreset.ResNet50
         ? PreprocessRecipe.ResNet224
