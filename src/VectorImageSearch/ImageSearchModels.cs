@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx.Runtime;
 
 namespace VectorImageSearch;
 
@@ -24,19 +25,20 @@ internal sealed class ImageSearchModels : IDisposable
     {
         var logger = loggerFactory?.CreateLogger<ImageSearchModels>();
         var models = new ImageSearchModels();
+        var session = SessionOptions(options);
         try
         {
             if (!string.IsNullOrWhiteSpace(options.ClipModelPath))
             {
-                models.TextEncoder = models.Own(new ClipTextEncoder(options.ClipModelPath));
+                models.TextEncoder = models.Own(new ClipTextEncoder(new ClipEncoderOptions { ModelFolder = options.ClipModelPath, SessionOptions = session }));
             }
             if (!string.IsNullOrWhiteSpace(options.ImageModelPath))
             {
-                models.ImageEncoder = models.Own(new OnnxImageEncoder(ImageEncoderOptions(options)));
+                models.ImageEncoder = models.Own(new OnnxImageEncoder(ImageEncoderOptions(options, session)));
             }
             else
             {
-                models.ImageEncoder = models.Own(new ClipImageEncoder(options.ClipModelPath!));
+                models.ImageEncoder = models.Own(new ClipImageEncoder(new ClipEncoderOptions { ModelFolder = options.ClipModelPath!, SessionOptions = session }));
             }
             logger?.LogInformation("Image encoder {Image}; text encoder {Text}", models.ImageEncoder.ModelFingerprint,
                 models.TextEncoder?.ModelFingerprint ?? "none");
@@ -59,7 +61,14 @@ internal sealed class ImageSearchModels : IDisposable
         _owned.Clear();
     }
 
-    private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options)
+    private static OnnxSessionOptions SessionOptions(ImageSearchOptions options) => OnnxSessionOptions.Default with
+    {
+        IntraOpThreads = options.InferenceThreads,
+        ExecutionProvider = options.ExecutionProvider,
+        CudaDeviceId = options.CudaDeviceId,
+    };
+
+    private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options, OnnxSessionOptions session)
     {
         var (preset, pooling) = options.ImageModelPreset.Trim().ToUpperInvariant() switch
         {
@@ -69,7 +78,7 @@ internal sealed class ImageSearchModels : IDisposable
             _ => throw new InvalidOperationException(
                 $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls or ViTMean."),
         };
-        return new OnnxImageEncoderOptions { ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling };
+        return new OnnxImageEncoderOptions { ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling, SessionOptions = session };
     }
 
     private T Own<T>(T encoder)

@@ -1,3 +1,5 @@
+using VectorImageSearch.Onnx.Runtime;
+
 namespace VectorImageSearch;
 
 /// <summary>
@@ -30,6 +32,22 @@ public sealed class ImageSearchOptions
 
     /// <summary>Images decoded at once while indexing; defaults to the number of processors.</summary>
     public int DecodeParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Threads ONNX Runtime uses inside one model run; 0 (the default) lets it take one per physical core. On a CPU
+    /// that also decodes the images, fewer inference threads leave cores to the decoders (see docs/benchmarks.md).
+    /// </summary>
+    public int InferenceThreads { get; set; }
+
+    /// <summary>
+    /// Where the models run: <see cref="OnnxExecutionProvider.Cpu"/> (the default) or <see cref="OnnxExecutionProvider.Cuda"/>,
+    /// which needs ONNX Runtime's CUDA provider libraries and a GPU; loading the models fails with a message naming
+    /// what is missing otherwise.
+    /// </summary>
+    public OnnxExecutionProvider ExecutionProvider { get; set; } = OnnxExecutionProvider.Cpu;
+
+    /// <summary>The GPU the models run on when <see cref="ExecutionProvider"/> is CUDA.</summary>
+    public int CudaDeviceId { get; set; }
 
     /// <summary>Whether IndexDirectoryAsync looks into subfolders.</summary>
     public bool IncludeSubdirectories { get; set; } = true;
@@ -81,6 +99,18 @@ public sealed class ImageSearchOptions
         if (DecodeParallelism < 1)
         {
             throw new InvalidOperationException($"ImageSearchOptions.DecodeParallelism must be at least 1, not {DecodeParallelism}.");
+        }
+        if (InferenceThreads < 0)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.InferenceThreads must be 0 (ONNX Runtime's default) or more, not {InferenceThreads}.");
+        }
+        if (!Enum.IsDefined(ExecutionProvider))
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.ExecutionProvider '{ExecutionProvider}' is unknown; use Cpu or Cuda.");
+        }
+        if (CudaDeviceId < 0)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.CudaDeviceId must be 0 or more, not {CudaDeviceId}.");
         }
         if (string.IsNullOrWhiteSpace(IndexSpec))
         {

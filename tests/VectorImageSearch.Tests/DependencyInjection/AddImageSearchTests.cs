@@ -42,6 +42,47 @@ public sealed class AddImageSearchTests
     }
 
     [Fact]
+    public async Task Inference_threads_reach_the_models_and_indexing_still_works()
+    {
+        using var temp = new TempFolder();
+        File.Copy(ShapeLabel.All[0].Path, temp.Combine("one.png"));
+        using var factory = new SearchFactory(o => o.InferenceThreads = 1);
+
+        var report = await factory.Search.IndexDirectoryAsync(temp.Path);
+        var hits = await factory.Search.SearchAsync("a red circle", k: 1);
+
+        Assert.Equal(1, report.Encoded);
+        Assert.Single(hits);
+    }
+
+    [Fact]
+    public void Negative_inference_threads_fail_naming_the_option()
+    {
+        var services = new ServiceCollection();
+        services.AddImageSearch(o => { o.UseClip(RepoPaths.ClipTinyShapes); o.InferenceThreads = -1; });
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IImageSearch>());
+        Assert.Contains("InferenceThreads", error.Message);
+    }
+
+    [Fact]
+    public void Cuda_bound_from_configuration_reaches_onnx_runtime_and_fails_clearly_without_its_provider()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes,
+            ["ImageSearch:ExecutionProvider"] = "Cuda",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddImageSearch(configuration.GetSection("ImageSearch"));
+        using var provider = services.BuildServiceProvider();
+
+        // The bundled ONNX Runtime is the CPU build: asking for CUDA must say what is missing, not fall back silently.
+        var error = Assert.Throws<ModelLoadException>(() => provider.GetRequiredService<IImageSearch>());
+        Assert.Contains("libonnxruntime_providers_cuda.so", error.Message);
+    }
+
+    [Fact]
     public void Missing_model_configuration_fails_with_what_to_set()
     {
         var services = new ServiceCollection();
