@@ -70,6 +70,7 @@ internal static class IndexCommand
 
             AnsiConsole.MarkupLine($"Indexed [green]{report.Encoded}[/] images in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1}/s); " +
                                    $"{report.Unchanged} unchanged, {report.Removed} removed, [{(report.Failures.Count > 0 ? "red" : "green")}]{report.Failures.Count} failed[/].");
+            AnsiConsole.MarkupLine($"[grey]Time: {Markup.Escape(report.Timings.ToString())}.[/]");
             AnsiConsole.MarkupLine($"The index holds {search.Count} images; saved to {Markup.Escape(indexFolder)}.");
             if (report.Failures.Count == 0)
             {

@@ -27,9 +27,9 @@ public sealed partial class ImageSearchEngine
                 Reorganise();
             }
             var failures = missing.Concat(result.Failures).ToList();
-            var report = new IndexingReport(result.Encoded, result.Unchanged, removed, failures, started.Elapsed);
-            _logger.LogInformation("Indexed {Encoded} images in {Seconds:F1} s ({Rate:F1}/s); {Unchanged} unchanged, {Removed} removed, {Failed} failed",
-                report.Encoded, report.Elapsed.TotalSeconds, report.ImagesPerSecond, report.Unchanged, report.Removed, failures.Count);
+            var report = new IndexingReport(result.Encoded, result.Unchanged, removed, failures, started.Elapsed, result.Timings);
+            _logger.LogInformation("Indexed {Encoded} images in {Seconds:F1} s ({Rate:F1}/s); {Unchanged} unchanged, {Removed} removed, {Failed} failed; {Timings}",
+                report.Encoded, report.Elapsed.TotalSeconds, report.ImagesPerSecond, report.Unchanged, report.Removed, failures.Count, report.Timings);
             return report;
         }
         finally

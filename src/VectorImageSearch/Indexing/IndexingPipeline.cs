@@ -30,7 +30,7 @@ internal sealed class IndexingPipeline
     }
 
     /// <summary>The outcome of <see cref="RunAsync"/>.</summary>
-    public sealed record Result(int Encoded, int Unchanged, IReadOnlyList<IndexingFailure> Failures);
+    public sealed record Result(int Encoded, int Unchanged, IReadOnlyList<IndexingFailure> Failures, IndexingTimings Timings);
 
     /// <summary>
     /// Encodes <paramref name="items"/>; calls <paramref name="commit"/> for each encoded batch and <paramref name="touch"/>
@@ -50,7 +50,7 @@ internal sealed class IndexingPipeline
         IProgress<IndexingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var state = new RunState(items.Count + alreadyUnchanged, alreadyUnchanged);
+        var state = new RunState(items.Count + alreadyUnchanged, alreadyUnchanged, new StageClock(Math.Min(_decodeParallelism, items.Count)));
         Report(state, progress);
         if (items.Count == 0)
         {
@@ -63,13 +63,13 @@ internal sealed class IndexingPipeline
             FullMode = BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producers = StartDecoders(items, decoded.Writer, stop.Token);
+        var producers = StartDecoders(items, decoded.Writer, state.Stages, stop.Token);
         var batch = new List<DecodedImage>(_batchSize);
         var pixels = new float[_batchSize * _encoder.PreprocessedLength];
         var embeddings = new float[_batchSize * _encoder.Dimension];
         try
         {
-            await foreach (var image in decoded.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            while (await NextAsync(decoded.Reader, state.Stages, stop.Token).ConfigureAwait(false) is { } image)
             {
                 if (image.Error is not null)
                 {
@@ -117,7 +117,29 @@ internal sealed class IndexingPipeline
         }
     }
 
-    private Task StartDecoders(IReadOnlyList<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, CancellationToken cancellationToken)
+    /// <summary>The next decoded image, or <see langword="null"/> when the decoders are done; the wait counts as time not hidden by inference.</summary>
+    private static async ValueTask<DecodedImage?> NextAsync(ChannelReader<DecodedImage> reader, StageClock stages, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            DecodedImage? image;
+            while (!reader.TryRead(out image))
+            {
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            return image;
+        }
+        finally
+        {
+            stages.AddWaiting(started);
+        }
+    }
+
+    private Task StartDecoders(IReadOnlyList<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, StageClock stages, CancellationToken cancellationToken)
     {
         var next = -1;
         var workers = new Task[Math.Min(_decodeParallelism, items.Count)];
@@ -128,7 +150,9 @@ internal sealed class IndexingPipeline
                 for (var i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    var started = Stopwatch.GetTimestamp();
                     var image = Decode(items[i]);
+                    stages.AddDecode(started);
                     try
                     {
                         await writer.WriteAsync(image, cancellationToken).ConfigureAwait(false);
@@ -217,12 +241,14 @@ internal sealed class IndexingPipeline
         {
             batch[i].Pixels.AsSpan(0, length).CopyTo(pixels.AsSpan(i * length, length));
         }
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _encoder.EncodePreprocessed(pixels.AsSpan(0, batch.Count * length), batch.Count, embeddings.AsSpan(0, batch.Count * dimension));
         }
         catch (Exception e)
         {
+            state.Stages.AddInference(started);
             _logger.LogError(e, "The model failed on a batch of {Count} images", batch.Count);
             foreach (var image in batch)
             {
@@ -232,6 +258,7 @@ internal sealed class IndexingPipeline
             batch.Clear();
             return;
         }
+        state.Stages.AddInference(started);
         var encoded = new EncodedImage[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -239,7 +266,9 @@ internal sealed class IndexingPipeline
         }
         ReturnPixels(batch);
         batch.Clear();
+        started = Stopwatch.GetTimestamp();
         commit(encoded);
+        state.Stages.AddCommit(started);
         state.Encoded += encoded.Length;
     }
 
@@ -269,13 +298,14 @@ internal sealed class IndexingPipeline
 
     private sealed record DecodedImage(IndexingWorkItem Item, float[]? Pixels, string ContentHash, long SizeBytes, string? Error);
 
-    private sealed class RunState(int total, int unchanged)
+    private sealed class RunState(int total, int unchanged, StageClock stages)
     {
         public int Total { get; } = total;
         public int Encoded { get; set; }
         public int Unchanged { get; set; } = unchanged;
         public List<IndexingFailure> Failures { get; } = [];
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
-        public Result ToResult() => new(Encoded, Unchanged, Failures);
+        public StageClock Stages { get; } = stages;
+        public Result ToResult() => new(Encoded, Unchanged, Failures, Stages.ToTimings());
     }
 }
