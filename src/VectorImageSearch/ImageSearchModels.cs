@@ -64,6 +64,7 @@ internal sealed class ImageSearchModels : IDisposable
     private static OnnxSessionOptions SessionOptions(ImageSearchOptions options) => OnnxSessionOptions.Default with
     {
         IntraOpThreads = options.InferenceThreads,
+        AllowThreadSpinning = options.InferenceThreadSpinning,
         ExecutionProvider = options.ExecutionProvider,
         CudaDeviceId = options.CudaDeviceId,
     };

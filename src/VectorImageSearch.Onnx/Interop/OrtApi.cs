@@ -69,6 +69,7 @@ internal sealed unsafe class OrtApi
     private const int IndexReleaseSessionOptions = 100;
     private const int IndexGetAvailableProviders = 125;
     private const int IndexReleaseAvailableProviders = 126;
+    private const int IndexAddSessionConfigEntry = 130;
     private const int IndexSessionOptionsAppendExecutionProviderCudaV2 = 204;
     private const int IndexCreateCudaProviderOptions = 205;
     private const int IndexUpdateCudaProviderOptions = 206;
@@ -102,6 +103,7 @@ internal sealed unsafe class OrtApi
         SetSessionGraphOptimizationLevel = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)table[IndexSetSessionGraphOptimizationLevel];
         SetIntraOpNumThreads = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)table[IndexSetIntraOpNumThreads];
         SetInterOpNumThreads = (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)table[IndexSetInterOpNumThreads];
+        AddSessionConfigEntry = (delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, IntPtr>)table[IndexAddSessionConfigEntry];
         SessionGetInputCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)table[IndexSessionGetInputCount];
         SessionGetOutputCount = (delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr>)table[IndexSessionGetOutputCount];
         SessionGetInputTypeInfo = (delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr>)table[IndexSessionGetInputTypeInfo];
@@ -171,6 +173,9 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetSessionGraphOptimizationLevel;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetIntraOpNumThreads;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetInterOpNumThreads;
+
+    /// <summary><c>AddSessionConfigEntry(options, key, value)</c>: one of the string settings of onnxruntime_session_options_config_keys.h.</summary>
+    public readonly delegate* unmanaged[Cdecl]<IntPtr, byte*, byte*, IntPtr> AddSessionConfigEntry;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> SessionGetInputCount;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint*, IntPtr> SessionGetOutputCount;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint, IntPtr*, IntPtr> SessionGetInputTypeInfo;

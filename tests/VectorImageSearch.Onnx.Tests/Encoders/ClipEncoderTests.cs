@@ -233,6 +233,25 @@ public sealed class ClipEncoderTests(ClipTinyFixture clip, ITestOutputHelper out
     }
 
     [Fact]
+    public void Two_threads_without_spinning_give_the_same_embeddings_as_the_defaults()
+    {
+        using var sleepy = new ClipImageEncoder(new ClipEncoderOptions
+        {
+            ModelFolder = RepoPaths.ClipTinyShapes,
+            SessionOptions = new VectorImageSearch.Onnx.Runtime.OnnxSessionOptions { IntraOpThreads = 2, AllowThreadSpinning = false },
+        });
+        var inputs = ShapeLabel.All.Take(4).Select(label => label.Input).ToArray();
+
+        var expected = clip.Image.EncodeBatch(inputs);
+        var actual = sleepy.EncodeBatch(inputs);
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], (a, b) => Math.Abs(a - b) < 1e-5f);
+        }
+    }
+
+    [Fact]
     public void Cuda_on_a_machine_without_its_provider_fails_with_a_clear_model_load_error()
     {
         var options = new ClipEncoderOptions

@@ -190,6 +190,7 @@ public sealed class OnnxRuntimeBindingTests
             GraphOptimizationLevel = OnnxGraphOptimizationLevel.None,
             ExecutionMode = OnnxExecutionMode.Parallel,
             EnableCpuMemoryArena = false,
+            AllowThreadSpinning = false,
         };
         using var session = OnnxSession.FromBytes(AddModel(), options);
         Assert.Same(options, session.Options);
