@@ -6,9 +6,11 @@
 #   (b) end-to-end CLIP indexing of one folder of real-size JPEGs with the demo model: IImageSearch.IndexDirectoryAsync
 #       vs transformers.js in Node (same model folder, fp32, same batch size), plus our pure inference throughput at
 #       that batch size and the serial cost of each stage (read + hash, decode, resize + crop, normalise, inference, add);
-#   (c) decode + CLIP preprocessing of 4000 × 3000 JPEGs: ours vs PIL with CLIPImageProcessor's steps.
+#   (c) decode + CLIP preprocessing of 4000 × 3000 JPEGs: ours vs PIL with CLIPImageProcessor's steps;
+#   (d) end-to-end indexing vs pure inference with models of real CLIP cost (ViT-B/32 and ViT-B/16 architectures with
+#       random weights, written once by benchmarks/models/make_clip_model.py): does decoding hide behind inference?
 #
-# Usage: benchmarks/compare/run.sh [--quick] [--only faiss,index,preprocess] [--rounds R] [--images N]
+# Usage: benchmarks/compare/run.sh [--quick] [--only faiss,index,preprocess,overlap] [--rounds R] [--images N]
 #                                   [--faiss-n N] [--faiss-d D] [--threads T] [--batch B] [--out DIR]
 #   --quick: a smoke run (40 images, 20k x 128 vectors, one round).
 # Needs: benchmarks/compare/setup.sh once (python3-faiss, python3-pil, transformers.js), the native bootstrap of the
@@ -18,12 +20,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-rounds=3; images=1000; faiss_n=100000; faiss_d=512; threads="$(nproc)"; batch=16; only="faiss,index,preprocess"
+rounds=3; images=1000; faiss_n=100000; faiss_d=512; threads="$(nproc)"; batch=16; only="faiss,index,preprocess,overlap"
+overlap_models="vit-b32:240:1 vit-b16:160:0"   # (d) preset:images:whether to also run the one-inference-thread settings
 queries=1000; singles=200; reps=3; pre_files=12
 out="${TMPDIR:-/tmp}/vis-compare-$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) rounds=1; images=40; faiss_n=20000; faiss_d=128; queries=200; singles=50; reps=1; pre_files=4 ;;
+    --quick) rounds=1; images=40; faiss_n=20000; faiss_d=128; queries=200; singles=50; reps=1; pre_files=4; overlap_models="vit-b32:32:1" ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --images) images="$2"; shift ;;
@@ -59,7 +62,7 @@ model_dir="$root/samples/models"; model=clip-tiny-shapes
   echo "{\"what\":\"machine\",\"cpu\":\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\",\"cores\":$(nproc),\"mem_gib\":$(free -g | awk '/Mem:/{print $2}'),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"utc\":\"$(date -u '+%Y-%m-%d %H:%M:%SZ')\",\"dotnet\":\"$(dotnet --version)\",\"node\":\"$(node --version)\",\"python\":\"$("$py" -c 'import sys;print(sys.version.split()[0])')\",\"rounds\":$rounds,\"threads\":$threads,\"batch\":$batch}"
 } >> "$results"
 
-if has index || has preprocess; then
+if has index || has preprocess || has overlap; then
   log "JPEG corpus: $images images (generated once, cached)"
   list="$out/jpegs-4000x3000.txt"
   folder="$(ours corpus --count "$images" --list-4000x3000 "$list" --list-count "$pre_files")"
@@ -98,6 +101,27 @@ if has index; then
   done
   log "(b) stage split and pure inference throughput (ours, serial stages)"
   ours split --folder "$folder" --model "$model_dir/$model" --batch "$batch" >> "$results"
+fi
+
+if has overlap; then
+  "$py" -c 'import onnx' 2>/dev/null || { echo "(d) needs python3-onnx: run benchmarks/compare/setup.sh." >&2; exit 1; }
+  for entry in $overlap_models; do
+    IFS=: read -r preset count one_thread <<< "$entry"
+    log "(d) model $preset (random weights, written once)"
+    heavy="$("$py" "$root/benchmarks/models/make_clip_model.py" --preset "$preset")"
+    for r in $(seq 1 "$rounds"); do
+      log "(d) $preset, $count JPEGs, batch $batch, round $r/$rounds: pure inference, then end-to-end per setting"
+      # Pure inference with ONNX Runtime's defaults (threads = cores, spinning on): the baseline.
+      ours split --folder "$folder" --model "$heavy" --batch "$batch" --count "$count" >> "$results"
+      ours index --folder "$folder" --model "$heavy" --batch "$batch" --count "$count" >> "$results"
+      ours index --folder "$folder" --model "$heavy" --batch "$batch" --count "$count" --no-spin >> "$results"
+      if [ "$one_thread" = 1 ]; then
+        # One core for inference, one for decoding: the split a GPU (or a machine with cores to spare) gives.
+        ours split --folder "$folder" --model "$heavy" --batch "$batch" --count "$count" --inference-threads 1 >> "$results"
+        ours index --folder "$folder" --model "$heavy" --batch "$batch" --count "$count" --inference-threads 1 --decode-parallelism 1 >> "$results"
+      fi
+    done
+  done
 fi
 
 if has faiss; then

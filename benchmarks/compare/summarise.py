@@ -47,13 +47,19 @@ if pre:
               + "; ".join(f"{mode}: {fmt(ms)} ms ({pil_full / ms:.1f}× PIL)" for mode, ms in extra) + ".")
         print()
 
+def is_demo(r):
+    """(b) rows: the demo model with the default settings (older result files have no model field)."""
+    threads = r.get("inference_threads", r.get("intra_op_threads", 0))
+    return r.get("model", "clip-tiny-shapes") == "clip-tiny-shapes" and threads in (0, "ORT default (one per core)") and r.get("spinning", True)
+
+
 idx = defaultdict(list)
 for r in rows:
-    if r.get("what") == "index":
+    if r.get("what") == "index" and is_demo(r):
         idx["ours"].append(r)
     elif r.get("side") == "transformers.js":
         idx["tjs"].append(r)
-split = next((r for r in rows if r.get("what") == "split"), None)
+split = next((r for r in rows if r.get("what") == "split" and is_demo(r)), None)
 if idx:
     ours = med([r["images_per_s"] for r in idx["ours"]])
     tjs = med([r["images_per_s"] for r in idx["tjs"]])
@@ -99,6 +105,53 @@ if idx:
               f"preprocess (CLIPImageProcessor) {med([r['preprocess_s'] for r in tj]) / images * 1000:.2f}, "
               f"inference {med([r['inference_s'] for r in tj]) / images * 1000:.2f}, normalise + store {med([r['index_s'] for r in tj]) / images * 1000:.3f}.")
         print()
+
+heavy = [r for r in rows if r.get("what") in ("index", "split") and not is_demo(r)]
+if heavy:
+    def setting_name(r):
+        """The options that differ from the defaults, as a user would set them."""
+        changed = []
+        if setting(r)[0]:
+            changed.append(f"InferenceThreads = {setting(r)[0]}")
+        if r["decode_parallelism"] != r.get("cores", machine.get("cores")):
+            changed.append(f"DecodeParallelism = {r['decode_parallelism']}")
+        if not setting(r)[1]:
+            changed.append("InferenceThreadSpinning = false")
+        return ", ".join(changed) or "defaults"
+
+    def setting(r):
+        threads = r.get("inference_threads", r.get("intra_op_threads", 0))  # index rows / split rows
+        threads = 0 if threads == "ORT default (one per core)" else int(threads)
+        return threads, r.get("spinning", True)
+
+    print(f"### (d) End-to-end indexing vs pure inference, models of real CLIP cost (random weights), batch {heavy[0]['batch']}")
+    print()
+    print("| model | images | inference threads | pure inference, images/s | end-to-end setting | end-to-end, images/s | end-to-end ÷ pure inference (target ≥ 0.85) | CPU cores busy | model loop waiting for images |")
+    print("|---|---:|---|---:|---|---:|---:|---:|---:|")
+    rows_d = []
+    if idx["ours"] and split:
+        rows_d.append(("clip-tiny-shapes (demo)", split["images"], "default (2)", split["inference_images_per_s"], "defaults",
+                       med([r["images_per_s"] for r in idx["ours"]]), med([r["cpu_s"] / r["seconds"] for r in idx["ours"]]),
+                       med([r.get("waiting_for_images_s", float("nan")) / r["seconds"] for r in idx["ours"]])))
+    for model in sorted({r["model"] for r in heavy}):
+        mine = [r for r in heavy if r["model"] == model]
+        for threads in sorted({setting(r)[0] for r in mine if r["what"] == "split"}):
+            pure = med([r["inference_images_per_s"] for r in mine if r["what"] == "split" and setting(r) == (threads, True)])
+            runs = defaultdict(list)
+            for r in mine:
+                if r["what"] == "index" and setting(r)[0] == threads:
+                    runs[setting_name(r)].append(r)
+            for name, rs in runs.items():
+                rows_d.append((model, rs[0]["images"], "default (2)" if threads == 0 else str(threads), pure, name,
+                               med([r["images_per_s"] for r in rs]), med([r["cpu_s"] / r["seconds"] for r in rs]),
+                               med([r["waiting_for_images_s"] / r["seconds"] for r in rs])))
+    for model, n, threads, pure, name, e2e, busy, waiting in rows_d:
+        print(f"| {model} | {n} | {threads} | {fmt(pure, 2)} | {name} | {fmt(e2e, 2)} | **{e2e / pure:.3f}** | {busy:.2f} | {waiting * 100:.1f} % |")
+    print()
+    print("Per-round end-to-end images/s: " + "; ".join(
+        f"{r['model']} ({r['inference_threads']} threads, {r['decode_parallelism']} decoders, spin {r['spinning']}) {fmt(r['images_per_s'], 2)}"
+        for r in heavy if r["what"] == "index") + ".")
+    print()
 
 fs = defaultdict(lambda: defaultdict(list))
 build = {}

@@ -8,6 +8,7 @@ using VectorImageSearch.Faiss;
 using VectorImageSearch.Faiss.Tests.Data;
 using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
+using VectorImageSearch.Onnx.Runtime;
 
 namespace VectorImageSearch.Benchmarks.Compare;
 
@@ -20,8 +21,8 @@ namespace VectorImageSearch.Benchmarks.Compare;
 ///   compare faiss-prepare  --dir D --n 100000 --d 512 --queries 1000 --kinds flat,ivfflat,ivfpq,ivfpqr,hnsw
 ///   compare faiss-search   --dir D --kinds ... --threads 2 --single 200 --single-threads 1 --reps 3
 ///   compare preprocess     --list FILE --reps 3 [--full-decode]
-///   compare index          --folder F --model M --batch 16 [--decode-parallelism P]
-///   compare split          --folder F --model M --batch 16
+///   compare index          --folder F --model M --batch 16 [--count N] [--decode-parallelism P] [--inference-threads T] [--no-spin]
+///   compare split          --folder F --model M --batch 16 [--count N] [--inference-threads T] [--no-spin]
 /// </code>
 /// </summary>
 internal static class CompareRunner
@@ -229,12 +230,15 @@ internal static class CompareRunner
         var model = options.Required("model");
         var batch = options.Int("batch", 16);
         var parallelism = options.Int("decode-parallelism", Environment.ProcessorCount);
+        var threads = options.Int("inference-threads", 0);
         var services = new ServiceCollection();
         services.AddImageSearch(o =>
         {
             o.UseClip(model);
             o.BatchSize = batch;
             o.DecodeParallelism = parallelism;
+            o.InferenceThreads = threads;
+            o.InferenceThreadSpinning = !options.Flag("no-spin");
         });
         await using var provider = services.BuildServiceProvider();
         var clock = Stopwatch.StartNew();
@@ -245,14 +249,19 @@ internal static class CompareRunner
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
-        var report = await search.IndexDirectoryAsync(folder).ConfigureAwait(false);
+        var count = options.Int("count", 0);
+        var report = count > 0
+            ? await search.IndexFilesAsync(Directory.EnumerateFiles(folder, "*.jpg").Order(StringComparer.Ordinal).Take(count)).ConfigureAwait(false)
+            : await search.IndexDirectoryAsync(folder).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         Emit(new Dictionary<string, object>
         {
             ["what"] = "index", ["side"] = "ours", ["images"] = report.Encoded, ["failed"] = report.Failures.Count, ["batch"] = batch,
-            ["decode_parallelism"] = parallelism, ["seconds"] = seconds, ["images_per_s"] = report.Encoded / seconds,
-            ["cpu_s"] = cpu, ["load_s"] = loadSeconds,
+            ["decode_parallelism"] = parallelism, ["inference_threads"] = threads, ["spinning"] = !options.Flag("no-spin"), ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
+            ["seconds"] = seconds, ["images_per_s"] = report.Encoded / seconds, ["cpu_s"] = cpu, ["load_s"] = loadSeconds,
+            ["decode_s"] = report.Timings.Decode.TotalSeconds, ["inference_s"] = report.Timings.Inference.TotalSeconds,
+            ["commit_s"] = report.Timings.Commit.TotalSeconds, ["waiting_for_images_s"] = report.Timings.WaitingForImages.TotalSeconds,
         });
     }
 
@@ -267,8 +276,13 @@ internal static class CompareRunner
         var model = options.Required("model");
         var batch = options.Int("batch", 16);
         var limit = options.Int("count", int.MaxValue);
+        var threads = options.Int("inference-threads", 0);
         var files = Directory.EnumerateFiles(folder, "*.jpg").Order(StringComparer.Ordinal).Take(limit).ToArray();
-        using var encoder = new ClipImageEncoder(model);
+        using var encoder = new ClipImageEncoder(new ClipEncoderOptions
+        {
+            ModelFolder = model,
+            SessionOptions = OnnxSessionOptions.Default with { IntraOpThreads = threads, AllowThreadSpinning = !options.Flag("no-spin") },
+        });
         var recipe = encoder.Recipe;
         var length = encoder.PreprocessedLength;
         var tensors = new float[files.Length * length];
@@ -338,7 +352,8 @@ internal static class CompareRunner
             ["what"] = "split", ["side"] = "ours", ["images"] = files.Length, ["batch"] = batch,
             ["read_s"] = read, ["hash_s"] = hash, ["decode_s"] = decode, ["resize_crop_s"] = resize, ["normalise_s"] = normalise,
             ["inference_s"] = inference, ["inference_images_per_s"] = files.Length / inference, ["index_add_s"] = add,
-            ["intra_op_threads"] = "ORT default (one per core)", ["cores"] = Environment.ProcessorCount,
+            ["intra_op_threads"] = threads == 0 ? "ORT default (one per core)" : threads.ToString(CultureInfo.InvariantCulture),
+            ["spinning"] = !options.Flag("no-spin"), ["cores"] = Environment.ProcessorCount, ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
         });
     }
 
