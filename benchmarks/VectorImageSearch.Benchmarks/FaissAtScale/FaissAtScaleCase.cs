@@ -90,17 +90,6 @@ internal sealed class FaissAtScaleCase
         }
     }
 
-    /// <summary>The cached index, built and cached first when missing.</summary>
-    public FaissIndex LoadOrBuild()
-    {
-        if (!File.Exists(CachedIndexPath))
-        {
-            using var built = Build();
-            Cache(built);
-        }
-        return FaissIndex.Load(CachedIndexPath);
-    }
-
     /// <summary>The process's resident memory (VmRSS).</summary>
     public static long ResidentBytes()
     {
