@@ -76,25 +76,7 @@ public class FaissBenchmarks
         return last;
     }
 
-    private FaissIndex Build()
-    {
-        var spec = Kind switch
-        {
-            "Flat" => IndexSpec.Flat(),
-            "IvfFlat" => IndexSpec.IvfFlat(),
-            "IvfPqRefine" => IndexSpec.IvfPq(refine: 4),
-            "Hnsw" => IndexSpec.Hnsw(),
-            _ => IndexSpec.Factory(Kind),
-        };
-        var index = FaissIndex.Create(Dimension, spec, VectorMetric.InnerProduct, Count);
-        var training = index.RecommendedTrainingCount(Count);
-        if (training > 0)
-        {
-            index.Train(_data, (int)training, seed: 3);
-        }
-        index.Add(_data);
-        return index;
-    }
+    private FaissIndex Build() => BenchmarkIndexKinds.Build(Kind, _data, Count, Dimension, trainingSeed: 3);
 
     // Unit vectors around Count / 500 random centres, each cluster spread in its own 16-dimensional subspace.
     private static float[] Clustered(int count, int dimension, int seed)

@@ -82,16 +82,6 @@ internal static class CompareRunner
         Console.WriteLine(folder);
     }
 
-    private static IndexSpec Spec(string kind) => kind switch
-    {
-        "flat" => IndexSpec.Flat(),
-        "ivfflat" => IndexSpec.IvfFlat(),
-        "ivfpq" => IndexSpec.IvfPq(),
-        "ivfpqr" => IndexSpec.IvfPq(refine: 4),
-        "hnsw" => IndexSpec.Hnsw(),
-        _ => IndexSpec.Factory(kind),
-    };
-
     private static void FaissPrepare(CompareArgs options)
     {
         var dir = options.Required("dir");
@@ -108,7 +98,7 @@ internal static class CompareRunner
         {
             var rssBefore = ResidentBytes();
             var clock = Stopwatch.StartNew();
-            using var index = FaissIndex.Create(d, Spec(kind), VectorMetric.InnerProduct, n);
+            using var index = FaissIndex.Create(d, BenchmarkIndexKinds.Spec(kind), VectorMetric.InnerProduct, n);
             index.Threads = buildThreads;
             var training = (int)index.RecommendedTrainingCount(n);
             if (training > 0)

@@ -13,24 +13,10 @@ namespace VectorImageSearch.Benchmarks.FaissAtScale;
 /// <c>dotnet run -c Release --project benchmarks/VectorImageSearch.Benchmarks -- --filter '*FaissAtScale*'</c>.
 /// </summary>
 [Config(typeof(Config))]
-public class FaissAtScaleBuildBenchmarks
+public class FaissAtScaleBuildBenchmarks : FaissAtScaleParameters
 {
     private FaissAtScaleCase _case = null!;
     private Faiss.FaissIndex? _last;
-
-    /// <summary>"count x dimension".</summary>
-    [ParamsSource(nameof(Sizes))]
-    public string Size { get; set; } = "100000x512";
-
-    /// <summary>The index kind.</summary>
-    [ParamsSource(nameof(Kinds))]
-    public string Kind { get; set; } = "flat";
-
-    /// <summary>The sizes.</summary>
-    public static IEnumerable<string> Sizes() => FaissAtScaleCase.Sizes();
-
-    /// <summary>The kinds.</summary>
-    public static IEnumerable<string> Kinds() => FaissAtScaleCase.Kinds;
 
     /// <summary>Generates the vectors.</summary>
     [GlobalSetup]

@@ -59,26 +59,7 @@ internal sealed class FaissAtScaleCase
     public static FaissAtScaleCase Create(string size, string kind) => new(size, kind);
 
     /// <summary>Trains on the spec's recommended sample and adds every vector.</summary>
-    public FaissIndex Build()
-    {
-        var spec = Kind switch
-        {
-            "flat" => IndexSpec.Flat(),
-            "ivfflat" => IndexSpec.IvfFlat(),
-            "ivfpq" => IndexSpec.IvfPq(),
-            "ivfpqr" => IndexSpec.IvfPq(refine: 4),
-            "hnsw" => IndexSpec.Hnsw(),
-            _ => IndexSpec.Factory(Kind),
-        };
-        var index = FaissIndex.Create(Dimension, spec, VectorMetric.InnerProduct, Count);
-        var training = index.RecommendedTrainingCount(Count);
-        if (training > 0)
-        {
-            index.Train(Data, (int)training, seed: 7);
-        }
-        index.Add(Data);
-        return index;
-    }
+    public FaissIndex Build() => BenchmarkIndexKinds.Build(Kind, Data, Count, Dimension, trainingSeed: 7);
 
     /// <summary>Saves <paramref name="index"/> as this case's cached index unless one is there.</summary>
     public void Cache(FaissIndex index)

@@ -14,7 +14,7 @@ namespace VectorImageSearch.Benchmarks.FaissAtScale;
 /// that has not held an index before: freed native memory would be reused and hide the growth).
 /// </summary>
 [Config(typeof(Config))]
-public class FaissAtScaleSearchBenchmarks
+public class FaissAtScaleSearchBenchmarks : FaissAtScaleParameters
 {
     private const int K = 10;
     private const int SingleCount = 200;
@@ -23,20 +23,6 @@ public class FaissAtScaleSearchBenchmarks
     private float[] _distances = null!;
     private long[] _ids = null!;
     private FaissIndex? _index;
-
-    /// <summary>"count x dimension".</summary>
-    [ParamsSource(nameof(Sizes))]
-    public string Size { get; set; } = "100000x512";
-
-    /// <summary>The index kind.</summary>
-    [ParamsSource(nameof(Kinds))]
-    public string Kind { get; set; } = "flat";
-
-    /// <summary>The sizes.</summary>
-    public static IEnumerable<string> Sizes() => FaissAtScaleCase.Sizes();
-
-    /// <summary>The kinds.</summary>
-    public static IEnumerable<string> Kinds() => FaissAtScaleCase.Kinds;
 
     /// <summary>Loads (or builds) the index and records its memory per vector.</summary>
     [GlobalSetup]
