@@ -26,11 +26,12 @@ internal sealed class ImageSearchModels : IDisposable
         var logger = loggerFactory?.CreateLogger<ImageSearchModels>();
         var models = new ImageSearchModels();
         var session = SessionOptions(options);
+        var clip = new ClipEncoderOptions { ModelFolder = options.ClipModelPath ?? string.Empty, SessionOptions = session };
         try
         {
             if (!string.IsNullOrWhiteSpace(options.ClipModelPath))
             {
-                models.TextEncoder = models.Own(new ClipTextEncoder(new ClipEncoderOptions { ModelFolder = options.ClipModelPath, SessionOptions = session }));
+                models.TextEncoder = models.Own(new ClipTextEncoder(clip));
             }
             if (!string.IsNullOrWhiteSpace(options.ImageModelPath))
             {
@@ -38,7 +39,7 @@ internal sealed class ImageSearchModels : IDisposable
             }
             else
             {
-                models.ImageEncoder = models.Own(new ClipImageEncoder(new ClipEncoderOptions { ModelFolder = options.ClipModelPath!, SessionOptions = session }));
+                models.ImageEncoder = models.Own(new ClipImageEncoder(clip));
             }
             logger?.LogInformation("Image encoder {Image}; text encoder {Text}", models.ImageEncoder.ModelFingerprint,
                 models.TextEncoder?.ModelFingerprint ?? "none");

@@ -248,7 +248,6 @@ internal sealed class IndexingPipeline
         }
         catch (Exception e)
         {
-            state.Stages.AddInference(started);
             _logger.LogError(e, "The model failed on a batch of {Count} images", batch.Count);
             foreach (var image in batch)
             {
@@ -258,7 +257,10 @@ internal sealed class IndexingPipeline
             batch.Clear();
             return;
         }
-        state.Stages.AddInference(started);
+        finally
+        {
+            state.Stages.AddInference(started);
+        }
         var encoded = new EncodedImage[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {

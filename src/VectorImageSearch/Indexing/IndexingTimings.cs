@@ -11,9 +11,6 @@ namespace VectorImageSearch.Indexing;
 /// <param name="WaitingForImages">Wall time the model loop waited for decoded images, the first batch included.</param>
 public sealed record IndexingTimings(TimeSpan Decode, int DecodeWorkers, TimeSpan Inference, TimeSpan Commit, TimeSpan WaitingForImages)
 {
-    /// <summary>The timings of a run that encoded nothing.</summary>
-    public static IndexingTimings None { get; } = new(TimeSpan.Zero, 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-
     /// <summary>A one-line summary for logs and consoles, e.g. "decode 36.6 s on 2 workers, inference 1.0 s, commit 0.1 s, waiting for images 17.9 s".</summary>
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"decode {Decode.TotalSeconds:F1} s on {DecodeWorkers} worker{(DecodeWorkers == 1 ? "" : "s")}, inference {Inference.TotalSeconds:F1} s, commit {Commit.TotalSeconds:F1} s, waiting for images {WaitingForImages.TotalSeconds:F1} s");

@@ -13,13 +13,13 @@ internal sealed class StageClock(int decodeWorkers)
     /// <summary>Adds the time since <paramref name="started"/> (a <see cref="Stopwatch.GetTimestamp"/>) to decoding; thread-safe.</summary>
     public void AddDecode(long started) => Interlocked.Add(ref _decode, Stopwatch.GetTimestamp() - started);
 
-    /// <summary>Adds the time since <paramref name="started"/> to inference (model loop thread only).</summary>
+    /// <summary>Adds the time since <paramref name="started"/> to inference (the model loop only: not thread-safe).</summary>
     public void AddInference(long started) => _inference += Stopwatch.GetTimestamp() - started;
 
-    /// <summary>Adds the time since <paramref name="started"/> to committing (model loop thread only).</summary>
+    /// <summary>Adds the time since <paramref name="started"/> to committing (the model loop only: not thread-safe).</summary>
     public void AddCommit(long started) => _commit += Stopwatch.GetTimestamp() - started;
 
-    /// <summary>Adds the time since <paramref name="started"/> to waiting for decoded images (model loop thread only).</summary>
+    /// <summary>Adds the time since <paramref name="started"/> to waiting for decoded images (the model loop only: not thread-safe).</summary>
     public void AddWaiting(long started) => _waiting += Stopwatch.GetTimestamp() - started;
 
     /// <summary>The totals so far.</summary>
