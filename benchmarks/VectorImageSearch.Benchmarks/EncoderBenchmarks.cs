@@ -31,13 +31,8 @@ public class EncoderBenchmarks
         _text = new ClipTextEncoder(RepoPaths.ClipTinyShapes);
         _clipImage = new ClipImageEncoder(RepoPaths.ClipTinyShapes);
         _resnet = new OnnxImageEncoder(RepoPaths.ResNetTinyShapes, ImageEncoderPreset.ResNet50);
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Shapes, "images"), "*.png").Order(StringComparer.Ordinal).Take(32).ToArray();
-        _pixels = new float[files.Length * _clipImage.PreprocessedLength];
-        for (var i = 0; i < files.Length; i++)
-        {
-            // Both demo models take 3×224×224; the CLIP recipe's tensors serve both for timing.
-            _clipImage.Preprocess(ImageInput.FromFile(files[i]), _pixels.AsSpan(i * _clipImage.PreprocessedLength, _clipImage.PreprocessedLength));
-        }
+        // Both demo models take 3×224×224; the CLIP recipe's tensors serve both for timing.
+        _pixels = ShapeTensors.Preprocess(_clipImage, 32);
         _clipEmbeddings = new float[32 * _clipImage.Dimension];
         _resnetEmbeddings = new float[32 * _resnet.Dimension];
         string[] captions = ["a red circle", "a small blue star on a beige background", "a photo of a green triangle", "a heart that is pink"];

@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using VectorImageSearch.Benchmarks.Corpus;
 using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Benchmarks;
 
@@ -40,12 +39,7 @@ public class RealSizeClipBenchmarks
         }
         _text = new ClipTextEncoder(ModelFolder);
         _image = new ClipImageEncoder(ModelFolder);
-        var files = Directory.GetFiles(Path.Combine(RepoPaths.Shapes, "images"), "*.png").Order(StringComparer.Ordinal).Take(32).ToArray();
-        _pixels = new float[files.Length * _image.PreprocessedLength];
-        for (var i = 0; i < files.Length; i++)
-        {
-            _image.Preprocess(ImageInput.FromFile(files[i]), _pixels.AsSpan(i * _image.PreprocessedLength, _image.PreprocessedLength));
-        }
+        _pixels = ShapeTensors.Preprocess(_image, 32);
         _embeddings = new float[32 * _image.Dimension];
         string[] captions = ["a dog on the beach", "a red car parked in front of an old house at night", "two cats", "a bowl of fruit on a wooden table"];
         _texts = Enumerable.Range(0, 32).Select(i => captions[i % captions.Length]).ToArray();
