@@ -25,11 +25,11 @@ public sealed partial class ClipTokenizer
     {
         var original = text ?? textSpan.ToString();
         var tokens = new List<EncodedToken>();
-        var consumed = EncodeAligned(original, settings, tokens, null);
+        var consumed = EncodeAligned(original, settings, tokens, null, out var cleaned);
         return new EncodeResults<EncodedToken>
         {
             Tokens = tokens,
-            NormalizedText = settings.ConsiderNormalization ? ClipTextNormalizer.Normalize(original) : null,
+            NormalizedText = settings.ConsiderNormalization ? cleaned : null,
             CharsConsumed = consumed,
         };
     }
@@ -64,11 +64,11 @@ public sealed partial class ClipTokenizer
         }
 
         var ids = new List<int>();
-        var consumed = EncodeAligned(original, settings, null, ids);
+        var consumed = EncodeAligned(original, settings, null, ids, out var cleanedText);
         return new EncodeResults<int>
         {
             Tokens = ids,
-            NormalizedText = settings.ConsiderNormalization ? ClipTextNormalizer.Normalize(original) : null,
+            NormalizedText = settings.ConsiderNormalization ? cleanedText : null,
             CharsConsumed = consumed,
         };
     }
@@ -161,9 +161,9 @@ public sealed partial class ClipTokenizer
 
     /// <summary>
     /// Encodes with offsets into <paramref name="original"/>, adding to <paramref name="tokens"/> and/or <paramref name="ids"/>.
-    /// Returns how many chars of <paramref name="original"/> the kept tokens cover (all of it when nothing was cut).
+    /// Returns how many chars of <paramref name="original"/> the kept tokens cover (all of it when nothing was cut), and the cleaned text.
     /// </summary>
-    private int EncodeAligned(string original, EncodeSettings settings, List<EncodedToken>? tokens, List<int>? ids)
+    private int EncodeAligned(string original, EncodeSettings settings, List<EncodedToken>? tokens, List<int>? ids, out string cleanedText)
     {
         var limit = settings.MaxTokenCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(settings.MaxTokenCount));
@@ -178,6 +178,8 @@ public sealed partial class ClipTokenizer
             cleaned = ClipTextNormalizer.ReplaceLoneSurrogates(original);
             alignment = TextAlignment.Identity(cleaned.Length);
         }
+
+        cleanedText = cleaned;
 
         var count = 0;
         var consumed = 0;

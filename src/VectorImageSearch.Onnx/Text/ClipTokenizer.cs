@@ -24,6 +24,11 @@ namespace VectorImageSearch.Onnx.Text;
 /// NFC is ICU's, letters and numbers are .NET's categories (Unicode 16). Every code point tokenizes as Python 3.11 with
 /// the <c>regex</c> module does, except characters assigned in Unicode versions one side does not know yet.
 /// </para>
+/// <para>
+/// It is a Microsoft.ML.Tokenizers <see cref="Tokenizer"/>: <c>EncodeToIds</c>, <c>EncodeToTokens</c> (offsets into the
+/// text as given), <c>CountTokens</c>, <c>GetIndexByTokenCount</c> and <c>Decode</c> work wherever that abstraction is
+/// taken, with the same exact ids. <see cref="EncodeContext(string, int)"/> builds the model's fixed-length input.
+/// </para>
 /// <para>Thread-safe: one instance may serve any number of threads. Merged words are kept in a bounded cache.</para>
 /// </remarks>
 public sealed partial class ClipTokenizer : Tokenizer
