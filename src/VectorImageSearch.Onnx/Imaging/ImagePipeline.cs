@@ -1,17 +1,20 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>
-/// Decodes images with libvips and turns them into model inputs with PIL-compatible resizing.
+/// Decodes images with libvips (through NetVips and NetVips.Native) and turns them into model inputs with PIL-compatible resizing.
 /// </summary>
 /// <remarks>
 /// <para>Decoding: JPEG, PNG, WebP, GIF (first frame), TIFF and HEIF/AVIF, detected from the content. BMP, SVG, PDF and
-/// other formats are refused. EXIF orientation is applied. CMYK, greyscale, palette and 16-bit images become 8-bit sRGB
+/// other formats are refused with an exception that names them. EXIF orientation is applied. CMYK, greyscale, palette and 16-bit images become 8-bit sRGB
 /// with libvips' colour rules (16-bit values keep their top 8 bits; CMYK goes through libvips' CMYK profile).</para>
 /// <para>Alpha: dropped, not composited — the colour stored under a transparent pixel is kept, exactly as PIL's
 /// <c>Image.convert("RGB")</c>, which Hugging Face's <c>convert_to_rgb</c> calls for <c>CLIPImageProcessor</c>.</para>
 /// <para>Safety: an image whose header claims more than <see cref="ImageDecodeOptions.MaxPixels"/> pixels is refused before
 /// its pixels are decoded; truncated or corrupt data fails (libvips' <c>fail_on</c>, see <see cref="ImageDecodeOptions.Strictness"/>);
-/// every failure is an <see cref="ImageDecodeException"/> naming the input and the problem. libvips' operation cache is off.</para>
+/// every failure is an <see cref="ImageDecodeException"/> naming the input and the problem, with libvips' own message for
+/// that decode (libvips' error buffer is process-wide: a decode that fails runs again alone, so that concurrent failures
+/// never swap messages). Files are read afresh on every call, never from libvips' operation cache, which the pipeline
+/// turns off process-wide on first use (NetVips' <c>Cache.Max</c>, <c>MaxMem</c>, <c>MaxFiles</c> = 0).</para>
 /// <para>Resizing reproduces PIL's antialiased bilinear and bicubic filters, including their fixed-point rounding; large
 /// JPEGs are decoded at reduced scale first (<see cref="ImageDecodeOptions.ShrinkOnLoad"/>). Only the crop window is computed.
 /// <see cref="ImageDecodeOptions.ResizeEngine"/> can hand the resize to libvips' <c>vips_reduce</c> instead (opt-in, not bit-exact).</para>

@@ -1,4 +1,4 @@
-using VectorImageSearch.Onnx.Interop;
+using NetVips;
 
 namespace VectorImageSearch.Onnx.Imaging;
 
@@ -29,30 +29,44 @@ internal static class VipsEncoder
     /// <param name="suffix">The file suffix that picks the saver, with optional saver options in brackets.</param>
     /// <param name="kind">How the pixels are stored.</param>
     /// <param name="orientation">An EXIF orientation (1–8) to record, or 0 for none.</param>
-    public static unsafe byte[] Encode(
+    public static byte[] Encode(
         ReadOnlySpan<byte> pixels, int width, int height, int bands, string suffix,
         VipsEncodeKind kind = VipsEncodeKind.Uchar, int orientation = 0)
     {
-        VipsNative.EnsureInitialized();
-        Span<byte> error = stackalloc byte[VipsNative.ErrorLength];
-        fixed (byte* p = pixels)
-        fixed (byte* e = error)
+        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 4);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pixels.Length, width * height * bands, nameof(pixels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(orientation, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(orientation, 8);
+        if (kind == VipsEncodeKind.Cmyk && bands != 3)
         {
-            var status = VipsNative.Encode(p, (nuint)pixels.Length, width, height, bands, (int)kind, orientation, suffix,
-                out var buffer, out var length, e, (nuint)error.Length);
-            if (status != VipsStatus.Ok)
-            {
-                throw new InvalidOperationException($"libvips could not encode a {width}x{height}x{bands} image as {suffix}: {VipsNative.Text(error)}");
-            }
-            try
-            {
-                return new ReadOnlySpan<byte>((void*)buffer, checked((int)length)).ToArray();
-            }
-            finally
-            {
-                VipsNative.Free(buffer);
-            }
+            throw new ArgumentException("CMYK encoding takes 3-band RGB pixels.", nameof(bands));
         }
+        Libvips.EnsureInitialized();
+        try
+        {
+            using var raw = Image.NewFromMemoryCopy(pixels[..(width * height * bands)], width, height, bands, Enums.BandFormat.Uchar);
+            using var tagged = raw.Copy(interpretation: bands <= 2 ? Enums.Interpretation.Bw : Enums.Interpretation.Srgb);
+            using var stored = kind switch
+            {
+                VipsEncodeKind.Ushort => Deep(tagged, bands),
+                VipsEncodeKind.Cmyk => tagged.Colourspace(Enums.Interpretation.Cmyk),
+                _ => tagged.Copy(),
+            };
+            using var final = orientation > 0 ? stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation)) : stored.Copy();
+            return final.WriteToBuffer(suffix);
+        }
+        catch (VipsException exception)
+        {
+            throw new InvalidOperationException($"libvips could not encode a {width}x{height}x{bands} image as {suffix}: {Libvips.Message(exception)}", exception);
+        }
+    }
+
+    private static Image Deep(Image image, int bands)
+    {
+        using var scaled = image.Linear(new[] { 257.0 }, new[] { 0.0 });
+        using var deep = scaled.Cast(Enums.BandFormat.Ushort);
+        return deep.Copy(interpretation: bands <= 2 ? Enums.Interpretation.Grey16 : Enums.Interpretation.Rgb16);
     }
 
     /// <summary>Encodes an <see cref="RgbImage"/>.</summary>

@@ -30,5 +30,32 @@ internal static class ByteLevelAlphabet
         return (char)(256 + shifted);
     }
 
+    /// <summary>The byte that <paramref name="c"/> stands for, if it is one of the 256 characters of the table.</summary>
+    /// <param name="c">A character of a byte-level token.</param>
+    /// <param name="value">The byte.</param>
+    /// <returns>Whether <paramref name="c"/> is in the table.</returns>
+    public static bool TryToByte(char c, out byte value)
+    {
+        if (c < 256 && IsPrintable((byte)c))
+        {
+            value = (byte)c;
+            return true;
+        }
+
+        // The others were numbered from U+0100 in byte order.
+        var index = c - 256;
+        for (var b = 0; b < 256 && index >= 0; b++)
+        {
+            if (!IsPrintable((byte)b) && index-- == 0)
+            {
+                value = (byte)b;
+                return true;
+            }
+        }
+
+        value = 0;
+        return false;
+    }
+
     private static bool IsPrintable(byte value) => value is (>= (byte)'!' and <= (byte)'~') or (>= 0xA1 and <= 0xAC) or (>= 0xAE and <= 0xFF);
 }

@@ -24,6 +24,31 @@ internal static class ClipTextNormalizer
     }
 
     /// <summary>
+    /// <see cref="Normalize(string)"/> that also says where each cleaned char came from in <paramref name="text"/>, for
+    /// token offsets into the caller's text. The cleaned text is the same; should a stage's pieces ever disagree with
+    /// it, the alignment falls back to ranges that cover more, never to wrong ones.
+    /// </summary>
+    /// <param name="text">Any string.</param>
+    /// <param name="alignment">For each char of the result, its range in <paramref name="text"/>.</param>
+    /// <returns>The cleaned, lowercased text.</returns>
+    public static string Normalize(string text, out TextAlignment alignment)
+    {
+        alignment = TextAlignment.Identity(text.Length);
+        var current = ToNfc(ReplaceLoneSurrogates(text), ref alignment);
+        current = PythonHtml.Unescape(current, ref alignment);
+        current = PythonHtml.Unescape(current, ref alignment);
+        current = CleanWhitespace(current, ref alignment);
+        current = PythonLowercase.ToLower(current, ref alignment);
+        var expected = Normalize(text);
+        if (!string.Equals(current, expected, StringComparison.Ordinal) || alignment.Length != expected.Length)
+        {
+            alignment = TextAlignment.Whole(expected.Length, TextAlignment.Identity(text.Length));
+        }
+
+        return expected;
+    }
+
+    /// <summary>
     /// Python's <c>str.isspace</c>, the set <c>str.strip()</c> removes: the regex <c>\s</c> set plus U+001C..U+001F.
     /// </summary>
     /// <param name="c">A UTF-16 unit (all such characters are in the BMP).</param>
@@ -91,6 +116,97 @@ internal static class ClipTextNormalizer
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Aligned <see cref="CleanWhitespace(string)"/>: a collapsed run becomes one space standing for the whole run.</summary>
+    private static string CleanWhitespace(string text, ref TextAlignment alignment)
+    {
+        var builder = new StringBuilder(text.Length);
+        var result = new TextAlignment.Builder(text.Length);
+        var start = 0;
+        var end = text.Length;
+        while (start < end && IsPythonSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsPythonSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        for (var i = start; i < end; i++)
+        {
+            if (!IsRegexSpace(text[i]))
+            {
+                builder.Append(text[i]);
+                result.Add(alignment.Start(i), alignment.End(i));
+                continue;
+            }
+
+            var first = i;
+            while (i + 1 < end && IsRegexSpace(text[i + 1]))
+            {
+                i++;
+            }
+
+            builder.Append(' ');
+            result.Add(alignment.Start(first), alignment.End(i));
+        }
+
+        alignment = result.Build();
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Aligned <see cref="ToNfc(string)"/>: the text is normalized in pieces that start at a char no composition can
+    /// reach back from (anything but a combining mark, a Hangul vowel or trailing jamo, or the second half of a
+    /// surrogate pair); each piece's output stands for the whole piece. The pieces are checked against the whole.
+    /// </summary>
+    private static string ToNfc(string text, ref TextAlignment alignment)
+    {
+        if (!text.Contains('\uFFFE') && text.IsNormalized(NormalizationForm.FormC))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var result = new TextAlignment.Builder(text.Length);
+        var pieceStart = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i < text.Length && !StartsPiece(text, i))
+            {
+                continue;
+            }
+
+            var piece = ToNfc(text[pieceStart..i]);
+            builder.Append(piece);
+            var (start, end) = (alignment.Start(pieceStart), alignment.End(i - 1));
+            for (var k = 0; k < piece.Length; k++)
+            {
+                result.Add(start, end);
+            }
+
+            pieceStart = i;
+        }
+
+        var whole = ToNfc(text);
+        alignment = builder.Equals(whole) ? result.Build() : TextAlignment.Whole(whole.Length, alignment);
+        return whole;
+    }
+
+    private static bool StartsPiece(string text, int index)
+    {
+        var c = text[index];
+        if (char.IsLowSurrogate(c) || c is >= '\u1160' and <= '\u11FF')
+        {
+            return false;
+        }
+
+        return System.Globalization.CharUnicodeInfo.GetUnicodeCategory(text, index) is not (
+            System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark
+            or System.Globalization.UnicodeCategory.EnclosingMark);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Microsoft.ML.Tokenizers;
+
 namespace VectorImageSearch.Onnx.Text;
 
 /// <summary>
@@ -22,15 +24,23 @@ namespace VectorImageSearch.Onnx.Text;
 /// NFC is ICU's, letters and numbers are .NET's categories (Unicode 16). Every code point tokenizes as Python 3.11 with
 /// the <c>regex</c> module does, except characters assigned in Unicode versions one side does not know yet.
 /// </para>
+/// <para>
+/// It is a Microsoft.ML.Tokenizers <see cref="Tokenizer"/>: <c>EncodeToIds</c>, <c>EncodeToTokens</c> (offsets into the
+/// text as given), <c>CountTokens</c>, <c>GetIndexByTokenCount</c> and <c>Decode</c> work wherever that abstraction is
+/// taken, with the same exact ids. <see cref="EncodeContext(string, int)"/> builds the model's fixed-length input.
+/// </para>
 /// <para>Thread-safe: one instance may serve any number of threads. Merged words are kept in a bounded cache.</para>
 /// </remarks>
-public sealed class ClipTokenizer
+public sealed partial class ClipTokenizer : Tokenizer
 {
     /// <summary>The most words the merge cache holds by default.</summary>
     internal const int DefaultCacheCapacity = 32_768;
 
     private readonly BytePairModel _model;
     private readonly WordCache _cache;
+    private readonly string?[] _tokens;
+    private readonly int[] _tokenByteLengths;
+    private readonly string _endOfWordSuffix;
 
     private ClipTokenizer(ClipTokenizerFiles files, int cacheCapacity)
     {
@@ -40,6 +50,23 @@ public sealed class ClipTokenizer
         EndTokenId = files.Vocabulary[files.EndToken];
         ContextLength = files.ContextLength;
         VocabularySize = files.Vocabulary.Count;
+        _endOfWordSuffix = files.EndOfWordSuffix;
+
+        // Id → entry, and how many UTF-8 bytes of the text each entry stands for (for offsets).
+        _tokens = new string?[files.Vocabulary.Values.Max() + 1];
+        _tokenByteLengths = new int[_tokens.Length];
+        foreach (var (token, id) in files.Vocabulary)
+        {
+            _tokens[id] = token;
+            var body = token.EndsWith(_endOfWordSuffix, StringComparison.Ordinal) ? token[..^_endOfWordSuffix.Length] : token;
+            var bytes = 0;
+            foreach (var c in body)
+            {
+                bytes += ByteLevelAlphabet.TryToByte(c, out _) ? 1 : 0;
+            }
+
+            _tokenByteLengths[id] = Math.Max(bytes, 1);
+        }
     }
 
     /// <summary>The id of the start token "&lt;|startoftext|&gt;" (49406 for CLIP).</summary>

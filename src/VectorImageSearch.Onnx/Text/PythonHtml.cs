@@ -52,6 +52,49 @@ internal static partial class PythonHtml
     }
 
     /// <summary>
+    /// <see cref="Unescape(string)"/> that also says where each output char came from: <paramref name="alignment"/> holds, for each
+    /// char of <paramref name="text"/>, its range in the original text, and is replaced by the same for the result (every
+    /// char of a reference's replacement gets the whole reference's range).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="alignment">In: the ranges of <paramref name="text"/>'s chars; out: those of the result's.</param>
+    /// <returns>The unescaped text, equal to <see cref="Unescape(string)"/>'s.</returns>
+    internal static string Unescape(string text, ref TextAlignment alignment)
+    {
+        if (text.IndexOf('&') < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var result = new TextAlignment.Builder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] != '&')
+            {
+                builder.Append(text[i]);
+                result.Add(alignment.Start(i), alignment.End(i));
+                i++;
+                continue;
+            }
+
+            var before = builder.Length;
+            var used = ReplaceReference(text.AsSpan(i + 1), builder);
+            var (start, end) = (alignment.Start(i), alignment.End(i + used));
+            for (var k = before; k < builder.Length; k++)
+            {
+                result.Add(start, end);
+            }
+
+            i += 1 + used;
+        }
+
+        alignment = result.Build();
+        return builder.ToString();
+    }
+
+    /// <summary>
     /// Matches Python's pattern <c>#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f &lt;&amp;#;]{1,32};?</c> at the start of
     /// <paramref name="rest"/> (the text after a '&amp;') and appends the replacement.
     /// </summary>

@@ -60,6 +60,38 @@ internal static partial class PythonLowercase
         return builder.ToString();
     }
 
+    /// <summary>
+    /// <see cref="ToLower(string)"/> that also says where each output char came from (see <see cref="TextAlignment"/>):
+    /// the chars a code point lowercases to all get that code point's range.
+    /// </summary>
+    internal static string ToLower(string text, ref TextAlignment alignment)
+    {
+        var lower = ToLower(text);
+        if (ReferenceEquals(lower, text))
+        {
+            return text;
+        }
+
+        var result = new TextAlignment.Builder(lower.Length);
+        for (var i = 0; i < text.Length;)
+        {
+            var rune = Rune.GetRuneAt(text, i);
+            var value = rune.Value;
+            var length = value == CapitalIWithDot ? 2 : value == CapitalSigma ? 1 : new Rune(Lower(value)).Utf16SequenceLength;
+            var (start, end) = (alignment.Start(i), alignment.End(i + rune.Utf16SequenceLength - 1));
+            for (var k = 0; k < length; k++)
+            {
+                result.Add(start, end);
+            }
+
+            i += rune.Utf16SequenceLength;
+        }
+
+        // Lengths are per code point, so the counts agree; should they not, every char gets the whole text's range.
+        alignment = result.Count == lower.Length ? result.Build() : TextAlignment.Whole(lower.Length, alignment);
+        return lower;
+    }
+
     /// <summary>The single-code-point lowercase of <paramref name="codePoint"/> (U+0130 and 'Σ' are handled by the caller).</summary>
     private static int Lower(int codePoint)
     {
