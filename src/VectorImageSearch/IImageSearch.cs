@@ -43,10 +43,13 @@ public interface IImageSearch : IDisposable
     /// <exception cref="ArgumentException">The vector's length is not the index's dimension, or it is zero or not finite.</exception>
     Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> vector, int k = 10, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves the index to <paramref name="path"/>, or to the configured IndexPath; atomic.</summary>
+    /// <summary>
+    /// Saves the index to the folder <paramref name="path"/> (FAISS stores), or, without a path, makes the store durable:
+    /// a FAISS store saves to its folder (IndexPath / UseFaiss), a database store has nothing left to do. Atomic.
+    /// </summary>
     Task SaveAsync(string? path = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the index with the one saved at <paramref name="path"/>, or at the configured IndexPath.</summary>
+    /// <summary>Replaces the index with the one saved at <paramref name="path"/>, or at the FAISS store's folder; a database store is only opened.</summary>
     /// <exception cref="Persistence.IndexFormatException">The folder is not a complete, intact index.</exception>
     /// <exception cref="Persistence.IndexCompatibilityException">It was built with another model or dimension.</exception>
     Task LoadAsync(string? path = null, CancellationToken cancellationToken = default);

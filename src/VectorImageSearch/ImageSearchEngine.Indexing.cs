@@ -1,30 +1,33 @@
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Catalog;
+using VectorImageSearch.Faiss;
 using VectorImageSearch.Indexing;
 
 namespace VectorImageSearch;
 
-/// <summary>Indexing runs: planning, committing batches, removing images.</summary>
+/// <summary>Indexing runs: planning against what the store holds, committing batches, removing images.</summary>
 public sealed partial class ImageSearchEngine
 {
     private async Task<IndexingReport> IndexAsync(IReadOnlyList<FileInfo> files, string? directory, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
     {
-        EnsureLoaded();
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.StartNew();
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (work, unchanged, removed, missing) = Plan(files, directory);
+            var (work, unchanged, removed, missing) = await PlanAsync(files, directory, cancellationToken).ConfigureAwait(false);
             var pipeline = new IndexingPipeline(_imageEncoder, _options.BatchSize, _options.DecodeParallelism, _logger);
             _logger.LogInformation("Indexing {New} new or changed images ({Unchanged} unchanged, {Removed} removed)", work.Count, unchanged, removed);
             IndexingPipeline.Result result;
             try
             {
-                result = await pipeline.RunAsync(work, unchanged, batch => Commit(batch), Touch, progress, cancellationToken).ConfigureAwait(false);
+                result = await pipeline.RunAsync(work, unchanged, CommitAsync, TouchAsync, progress, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                Reorganise();
+                if (_store is FaissImageStore faiss)
+                {
+                    await faiss.ReorganiseAsync(CancellationToken.None).ConfigureAwait(false);
+                }
             }
             var failures = missing.Concat(result.Failures).ToList();
             var report = new IndexingReport(result.Encoded, result.Unchanged, removed, failures, started.Elapsed, result.Timings);
@@ -38,136 +41,103 @@ public sealed partial class ImageSearchEngine
         }
     }
 
-    /// <summary>Splits files into work, unchanged ones and, for a folder run, removes the catalog's files that are gone.</summary>
-    private (List<IndexingWorkItem> Work, int Unchanged, int Removed, List<IndexingFailure> Missing) Plan(IReadOnlyList<FileInfo> files, string? directory)
+    /// <summary>
+    /// Splits files into work and unchanged ones by what the store holds and, for a folder run, deletes the store's
+    /// files of that folder that are gone from the disk.
+    /// </summary>
+    private async Task<(List<IndexingWorkItem> Work, int Unchanged, int Removed, List<IndexingFailure> Missing)> PlanAsync(
+        IReadOnlyList<FileInfo> files, string? directory, CancellationToken cancellationToken)
     {
         var work = new List<IndexingWorkItem>();
         var missing = new List<IndexingFailure>();
         var unchanged = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        _lock.EnterWriteLock();
-        try
+        Dictionary<string, ImageRecord>? stored = null;
+        if (directory is not null)
         {
-            foreach (var file in files)
+            // One listing of the folder's records instead of a lookup per file.
+            var full = Path.GetFullPath(directory);
+            var prefix = Path.EndsInDirectorySeparator(full) ? full : full + Path.DirectorySeparatorChar;
+            stored = new Dictionary<string, ImageRecord>(StringComparer.Ordinal);
+            await foreach (var record in _store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
-                var key = file.FullName;
-                if (!seen.Add(key))
+                stored[record.Key] = record;
+            }
+        }
+        foreach (var file in files)
+        {
+            var key = file.FullName;
+            if (!seen.Add(key))
+            {
+                continue;
+            }
+            file.Refresh();
+            if (!file.Exists)
+            {
+                missing.Add(new IndexingFailure(key, "the file does not exist"));
+                continue;
+            }
+            var lastWrite = file.LastWriteTimeUtc;
+            var entry = stored is not null
+                ? stored.GetValueOrDefault(key)
+                : await _store.GetAsync(key, includeVector: false, cancellationToken).ConfigureAwait(false);
+            string? previousHash = null;
+            if (entry is not null)
+            {
+                if (entry.SizeBytes == file.Length && entry.LastWriteUtc == lastWrite)
                 {
+                    unchanged++;
                     continue;
                 }
-                file.Refresh();
-                if (!file.Exists)
-                {
-                    missing.Add(new IndexingFailure(key, "the file does not exist"));
-                    continue;
-                }
-                var lastWrite = file.LastWriteTimeUtc;
-                string? previousHash = null;
-                if (_catalog.TryGetByKey(key, out var entry))
-                {
-                    if (entry.SizeBytes == file.Length && entry.LastWriteUtc == lastWrite)
-                    {
-                        unchanged++;
-                        continue;
-                    }
-                    previousHash = entry.ContentHash;
-                }
-                var metadata = entry?.Metadata ?? new Dictionary<string, string>();
-                work.Add(new IndexingWorkItem(key, ImageInput.FromFile(key), metadata, lastWrite, previousHash));
+                previousHash = entry.ContentHash;
             }
-            var removed = 0;
-            if (directory is not null)
-            {
-                var gone = _catalog.Entries
-                    .Where(e => e.LastWriteUtc.HasValue && !seen.Contains(e.Key)
-                        && ImageFileScanner.IsUnder(e.Key, directory, _options.IncludeSubdirectories))
-                    .Select(e => e.Key)
-                    .ToList();
-                removed = RemoveKeys(gone);
-            }
-            return (work, unchanged, removed, missing);
+            var metadata = entry?.Metadata ?? new Dictionary<string, string>();
+            work.Add(new IndexingWorkItem(key, ImageInput.FromFile(key), metadata, lastWrite, previousHash));
         }
-        finally
+        var removed = 0;
+        if (directory is not null)
         {
-            _lock.ExitWriteLock();
+            var gone = stored!.Values
+                .Where(e => e.LastWriteUtc.HasValue && !seen.Contains(e.Key)
+                    && ImageFileScanner.IsUnder(e.Key, directory, _options.IncludeSubdirectories))
+                .Select(e => e.Key)
+                .ToList();
+            if (gone.Count > 0)
+            {
+                removed = await _store.DeleteAsync(gone, cancellationToken).ConfigureAwait(false);
+            }
         }
+        return (work, unchanged, removed, missing);
     }
 
-    /// <summary>Adds a batch to the index and the catalog under the write lock; replaces images with the same key.</summary>
-    private long[] Commit(IReadOnlyList<EncodedImage> batch)
+    /// <summary>Upserts a batch into the store as one atomic batch; images with the same key are replaced.</summary>
+    private Task<IReadOnlyList<long>> CommitAsync(IReadOnlyList<EncodedImage> batch, CancellationToken cancellationToken)
     {
-        var dimension = Dimension;
-        var vectors = new float[batch.Count * dimension];
-        var ids = new long[batch.Count];
-        _lock.EnterWriteLock();
-        try
+        var records = new ImageRecord[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            RemoveKeys(batch.Select(b => b.Item.Key).Where(k => _catalog.TryGetByKey(k, out _)).ToList());
-            for (var i = 0; i < batch.Count; i++)
+            var image = batch[i];
+            records[i] = new ImageRecord
             {
-                ids[i] = _catalog.AllocateId();
-                batch[i].Embedding.CopyTo(vectors.AsSpan(i * dimension, dimension));
-            }
-            _vectors.Add(vectors, ids);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var image = batch[i];
-                _catalog.Put(new CatalogEntry(ids[i], image.Item.Key, image.SizeBytes, image.Item.LastWriteUtc, image.ContentHash,
-                    new Dictionary<string, string>(image.Item.Metadata, StringComparer.Ordinal)));
-            }
-            return ids;
+                Key = image.Item.Key,
+                Vector = image.Embedding,
+                ContentHash = image.ContentHash,
+                SizeBytes = image.SizeBytes,
+                LastWriteUtc = image.Item.LastWriteUtc,
+                Metadata = image.Item.Metadata,
+            };
         }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
+        return _store.UpsertAsync(records, cancellationToken);
     }
 
-    private void Touch(IndexingWorkItem item, string hash)
+    /// <summary>Records the new file facts of an image whose content did not change (its vector stays as stored).</summary>
+    private async Task TouchAsync(IndexingWorkItem item, string hash, CancellationToken cancellationToken)
     {
-        _lock.EnterWriteLock();
-        try
+        var record = await _store.GetAsync(item.Key, includeVector: true, cancellationToken).ConfigureAwait(false);
+        if (record is not null && record.ContentHash == hash)
         {
-            if (_catalog.TryGetByKey(item.Key, out var entry) && entry.ContentHash == hash)
-            {
-                var size = new FileInfo(item.Key) is { Exists: true } info ? info.Length : entry.SizeBytes;
-                _catalog.Put(entry with { LastWriteUtc = item.LastWriteUtc, SizeBytes = size });
-            }
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-    }
-
-    /// <summary>Removes keys from the catalog and the index; the caller holds the write lock.</summary>
-    private int RemoveKeys(IReadOnlyCollection<string> keys)
-    {
-        var ids = new List<long>(keys.Count);
-        foreach (var key in keys)
-        {
-            if (_catalog.Remove(key) is { } entry)
-            {
-                ids.Add(entry.Id);
-            }
-        }
-        if (ids.Count > 0)
-        {
-            _vectors.Remove(ids.ToArray());
-        }
-        return ids.Count;
-    }
-
-    private void Reorganise()
-    {
-        _lock.EnterWriteLock();
-        try
-        {
-            _vectors.Reorganise(_catalog.Entries.Select(e => e.Id).ToList());
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
+            var size = new FileInfo(item.Key) is { Exists: true } info ? info.Length : record.SizeBytes;
+            await _store.UpsertAsync([record with { LastWriteUtc = item.LastWriteUtc, SizeBytes = size }], cancellationToken).ConfigureAwait(false);
         }
     }
 }

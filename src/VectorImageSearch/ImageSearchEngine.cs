@@ -2,45 +2,55 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using VectorImageSearch.Catalog;
-using VectorImageSearch.Indexes;
+using VectorImageSearch.Faiss;
 using VectorImageSearch.Indexing;
-using VectorImageSearch.Persistence;
 
 namespace VectorImageSearch;
 
 /// <summary>
-/// The image search: an image encoder (and, for CLIP, a text encoder), a vector index and a catalog, kept consistent
-/// under one lock. Indexing commits batch by batch under the write lock; searches share the read lock, so they run in
-/// parallel with each other and between the batches of an indexing run.
+/// The image search: an image encoder (and, for CLIP, a text encoder) over an <see cref="IImageRecordStore"/>. Indexing
+/// runs, additions, removals, saves and loads take turns; searches run beside them and see the store as of its last
+/// committed batch.
 /// </summary>
 public sealed partial class ImageSearchEngine : IImageSearch
 {
     private readonly IImageEncoder _imageEncoder;
     private readonly ITextEncoder? _textEncoder;
-    private readonly IVectorIndexBackend _backend;
+    private readonly IImageRecordStore _store;
+    private readonly bool _ownsStore;
+    private readonly ImageStoreSchema _schema;
     private readonly ImageSearchOptions _options;
     private readonly ILogger _logger;
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SemaphoreSlim _writers = new(1, 1);
-    private VectorIndexHolder _vectors;
-    private ImageCatalog _catalog = new();
-    private bool _loadAttempted;
-    private bool _disposed;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private volatile bool _open;
+    private volatile bool _disposed;
 
-    /// <summary>Creates an engine over encoders you built yourself, with FAISS indexes.</summary>
+    /// <summary>Creates an engine over encoders you built yourself, with a FAISS folder store it owns.</summary>
     /// <param name="imageEncoder">Embeds images (the index's vectors).</param>
     /// <param name="textEncoder">Embeds text into the same space; <see langword="null"/> for image-only models.</param>
     /// <param name="options">Index spec, index path and indexing settings; model paths are ignored here.</param>
     /// <param name="logger">Logs indexing and loading.</param>
     public ImageSearchEngine(IImageEncoder imageEncoder, ITextEncoder? textEncoder, ImageSearchOptions options, ILogger<ImageSearchEngine>? logger = null)
-        : this(imageEncoder, textEncoder, options, new FaissVectorIndexBackend(), logger)
+        : this(imageEncoder, textEncoder, FaissStore(options ?? throw new ArgumentNullException(nameof(options)), null), options, logger, ownsStore: true)
     {
     }
 
-    internal ImageSearchEngine(IImageEncoder imageEncoder, ITextEncoder? textEncoder, ImageSearchOptions options, IVectorIndexBackend backend, ILogger? logger)
+    /// <summary>Creates an engine over encoders and a store you built yourself; the store stays yours to dispose.</summary>
+    /// <param name="imageEncoder">Embeds images (the store's vectors).</param>
+    /// <param name="textEncoder">Embeds text into the same space; <see langword="null"/> for image-only models.</param>
+    /// <param name="store">Keeps the image records; opened on first use for the image encoder's model and dimension.</param>
+    /// <param name="options">Indexing settings; model paths and the index spec and path are ignored here.</param>
+    /// <param name="logger">Logs indexing.</param>
+    public ImageSearchEngine(IImageEncoder imageEncoder, ITextEncoder? textEncoder, IImageRecordStore store, ImageSearchOptions options, ILogger<ImageSearchEngine>? logger = null)
+        : this(imageEncoder, textEncoder, store, options, logger, ownsStore: false)
+    {
+    }
+
+    private ImageSearchEngine(IImageEncoder imageEncoder, ITextEncoder? textEncoder, IImageRecordStore store, ImageSearchOptions options, ILogger? logger, bool ownsStore)
     {
         ArgumentNullException.ThrowIfNull(imageEncoder);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         if (textEncoder is not null && textEncoder.Dimension != imageEncoder.Dimension)
         {
@@ -50,10 +60,11 @@ public sealed partial class ImageSearchEngine : IImageSearch
         }
         _imageEncoder = imageEncoder;
         _textEncoder = textEncoder;
+        _store = store;
+        _ownsStore = ownsStore;
         _options = options;
-        _backend = backend;
         _logger = logger ?? NullLogger.Instance;
-        _vectors = new VectorIndexHolder(backend, options.IndexSpec, imageEncoder.Dimension, _logger);
+        _schema = new ImageStoreSchema(imageEncoder.ModelFingerprint, imageEncoder.Dimension);
     }
 
     /// <inheritdoc />
@@ -61,35 +72,26 @@ public sealed partial class ImageSearchEngine : IImageSearch
     {
         get
         {
-            EnsureLoaded();
-            _lock.EnterReadLock();
-            try
-            {
-                return _catalog.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
+            EnsureOpen();
+            return _store.CountAsync().GetAwaiter().GetResult();
         }
     }
 
-    /// <summary>The FAISS factory string of the vector index in use (it changes as "Auto" grows, or once an IVF index can be trained).</summary>
+    /// <summary>
+    /// For a FAISS store, the factory string of the vector index in use (it changes as "Auto" grows, or once an IVF index
+    /// can be trained); for another store, the store's type name.
+    /// </summary>
     public string IndexDescription
     {
         get
         {
-            _lock.EnterReadLock();
-            try
-            {
-                return _vectors.BuiltAs;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
+            EnsureOpen();
+            return _store is FaissImageStore faiss ? faiss.IndexDescription : _store.GetType().Name;
         }
     }
+
+    /// <summary>The store that keeps this search's image records.</summary>
+    public IImageRecordStore Store => _store;
 
     /// <summary>The image encoder's model fingerprint, recorded in saved manifests.</summary>
     public string ModelFingerprint => _imageEncoder.ModelFingerprint;
@@ -118,7 +120,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        EnsureLoaded();
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         var bytes = image.ReadAllBytes();
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
         var embedding = await _imageEncoder.EncodeAsync(ImageInput.FromBytes(bytes, image.Name), cancellationToken).ConfigureAwait(false);
@@ -126,7 +128,8 @@ public sealed partial class ImageSearchEngine : IImageSearch
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Commit([new EncodedImage(item, hash, bytes.Length, embedding)])[0];
+            var ids = await CommitAsync([new EncodedImage(item, hash, bytes.Length, embedding)], cancellationToken).ConfigureAwait(false);
+            return ids[0];
         }
         finally
         {
@@ -138,20 +141,11 @@ public sealed partial class ImageSearchEngine : IImageSearch
     public async Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        EnsureLoaded();
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _lock.EnterWriteLock();
-            try
-            {
-                var removed = RemoveKeys([key]);
-                return removed > 0;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
+            return await _store.DeleteAsync([key], cancellationToken).ConfigureAwait(false) > 0;
         }
         finally
         {
@@ -170,7 +164,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
                 "This image search has no text encoder: its model embeds images only. Configure a CLIP model (UseClip) to search by text.");
         }
         var query = await _textEncoder.EncodeAsync(text, cancellationToken).ConfigureAwait(false);
-        return SearchNormalised(query, k);
+        return await SearchNormalisedAsync(query, k, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -179,7 +173,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var query = await _imageEncoder.EncodeAsync(image, cancellationToken).ConfigureAwait(false);
-        return SearchNormalised(query, k);
+        return await SearchNormalisedAsync(query, k, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -205,7 +199,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
         }
         var query = new float[span.Length];
         TensorPrimitives.Divide(span, norm, query);
-        return Task.FromResult<IReadOnlyList<SearchHit>>(SearchNormalised(query, k));
+        return SearchNormalisedAsync(query, k, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -216,34 +210,34 @@ public sealed partial class ImageSearchEngine : IImageSearch
             return;
         }
         _disposed = true;
-        _vectors.Dispose();
-        _lock.Dispose();
-        _writers.Dispose();
-    }
-
-    private List<SearchHit> SearchNormalised(float[] query, int k)
-    {
-        EnsureLoaded();
-        _lock.EnterReadLock();
-        try
+        if (_ownsStore)
         {
-            var matches = _vectors.Search(query, k);
-            var hits = new List<SearchHit>(matches.Count);
-            foreach (var match in matches)
+            if (_store is IDisposable disposable)
             {
-                if (_catalog.TryGetById(match.Id, out var entry))
-                {
-                    hits.Add(new SearchHit(entry.Id, entry.Key, ToCosine(match.Distance), hits.Count + 1, entry.Metadata));
-                }
+                disposable.Dispose();
             }
-            return hits;
+            else
+            {
+                _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
+        _writers.Dispose();
+        _opening.Dispose();
     }
 
-    private float ToCosine(float distance) => _vectors.Index.Metric == VectorMetric.InnerProduct ? distance : 1f - (distance / 2f);
+    private async Task<IReadOnlyList<SearchHit>> SearchNormalisedAsync(float[] query, int k, CancellationToken cancellationToken)
+    {
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        var matches = await _store.SearchAsync(query, new ImageStoreSearchOptions { K = k }, cancellationToken).ConfigureAwait(false);
+        var hits = new List<SearchHit>(matches.Count);
+        foreach (var (record, score) in matches)
+        {
+            hits.Add(new SearchHit(record.Id, record.Key, score, hits.Count + 1, record.Metadata));
+        }
+        return hits;
+    }
 
+    /// <summary>The FAISS folder store <paramref name="options"/> describe (IndexSpec, IndexPath, VerifyChecksumsOnLoad).</summary>
+    internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
+        new(new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.IndexPath, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad }, logger);
 }

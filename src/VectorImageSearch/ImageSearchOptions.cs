@@ -6,7 +6,7 @@ namespace VectorImageSearch;
 /// Configures <see cref="IImageSearch"/>: which models embed images and text, which index holds the vectors, where
 /// it is saved, and how indexing runs. Bindable from configuration (section "ImageSearch" by convention).
 /// </summary>
-public sealed class ImageSearchOptions
+public sealed partial class ImageSearchOptions
 {
     /// <summary>The image file extensions indexed by default.</summary>
     public static IReadOnlyList<string> DefaultExtensions { get; } =
@@ -92,9 +92,12 @@ public sealed class ImageSearchOptions
 
     /// <summary>Throws when the options cannot make a working search.</summary>
     /// <exception cref="InvalidOperationException">No model, or a bad number.</exception>
-    public void Validate()
+    public void Validate() => Validate(requireModel: true);
+
+    /// <summary>Throws when the options cannot make a working search; a model is needed only where the options load the encoders.</summary>
+    internal void Validate(bool requireModel)
     {
-        if (string.IsNullOrWhiteSpace(ClipModelPath) && string.IsNullOrWhiteSpace(ImageModelPath))
+        if (requireModel && string.IsNullOrWhiteSpace(ClipModelPath) && string.IsNullOrWhiteSpace(ImageModelPath))
         {
             throw new InvalidOperationException("ImageSearchOptions needs a model: call UseClip(folder) or UseImageEncoder(folder), or set ClipModelPath / ImageModelPath.");
         }

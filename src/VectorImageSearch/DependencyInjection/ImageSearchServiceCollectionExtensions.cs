@@ -1,14 +1,41 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace VectorImageSearch;
 
-/// <summary>Registers <see cref="IImageSearch"/> with its encoders and index.</summary>
+/// <summary>Registers <see cref="IImageSearch"/> with its encoders and store.</summary>
 public static class ImageSearchServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers the unnamed image search: <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>) over
+    /// the <see cref="IImageEncoder"/>, <see cref="ITextEncoder"/> and <see cref="IImageRecordStore"/> the container holds.
+    /// Encoders and a store the application registers itself (before or after) are the ones used; otherwise the model
+    /// configured with <c>AddClip</c> / <c>AddImageEncoder</c> is loaded and the store is the one <c>UseFaiss</c>,
+    /// <c>UseStore</c> or <see cref="ImageSearchOptions.Store"/> names (FAISS by default).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The builder: <c>services.AddImageSearch().AddClip("models/clip").UseFaiss("Auto", "index/")</c>.</returns>
+    public static IImageSearchBuilder AddImageSearch(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return ImageSearchRegistrations.Add(services, null);
+    }
+
+    /// <summary>
+    /// Registers a named image search, independent of any other: its services are keyed services under
+    /// <paramref name="name"/> (<c>[FromKeyedServices("photos")] IImageSearch photos</c>), its options the named options
+    /// <paramref name="name"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The collection's name, the key of its services.</param>
+    /// <returns>The builder.</returns>
+    public static IImageSearchBuilder AddImageSearch(this IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return ImageSearchRegistrations.Add(services, name);
+    }
+
     /// <summary>
     /// Registers <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>), <see cref="IImageEncoder"/> and,
     /// for CLIP, <see cref="ITextEncoder"/>, configured by <paramref name="configure"/>.
@@ -19,45 +46,26 @@ public static class ImageSearchServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<ImageSearchOptions>().Configure(configure);
-        return services.AddImageSearchCore();
+        services.AddImageSearch().Configure(configure);
+        return services;
     }
 
-    /// <summary>Registers <see cref="IImageSearch"/> with options bound from a configuration section (e.g. "ImageSearch").</summary>
+    /// <summary>
+    /// Registers <see cref="IImageSearch"/> with options bound from a configuration section (e.g. "ImageSearch"); its
+    /// <c>Store</c> key chooses the store ("Faiss" by default), whose settings are the sub-section named after it.
+    /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, IndexSpec, IndexPath, BatchSize …</param>
+    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, Store, IndexSpec, IndexPath, BatchSize …</param>
     /// <param name="configure">Further changes applied after binding.</param>
     public static IServiceCollection AddImageSearch(this IServiceCollection services, IConfiguration configuration, Action<ImageSearchOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var builder = services.AddOptions<ImageSearchOptions>().Bind(configuration);
+        var builder = services.AddImageSearch().Bind(configuration);
         if (configure is not null)
         {
             builder.Configure(configure);
         }
-        return services.AddImageSearchCore();
-    }
-
-    private static IServiceCollection AddImageSearchCore(this IServiceCollection services)
-    {
-        services.TryAddSingleton<ImageSearchModels>(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<ImageSearchOptions>>().Value;
-            options.Validate();
-            return ImageSearchModels.Load(options, provider.GetService<ILoggerFactory>());
-        });
-        services.TryAddSingleton<IImageEncoder>(provider => provider.GetRequiredService<ImageSearchModels>().ImageEncoder);
-        services.TryAddSingleton<ITextEncoder>(provider => provider.GetRequiredService<ImageSearchModels>().TextEncoder
-            ?? throw new InvalidOperationException("The configured model embeds images only; configure a CLIP model (UseClip) for an ITextEncoder."));
-        services.TryAddSingleton<ImageSearchEngine>(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<ImageSearchOptions>>().Value;
-            var models = provider.GetRequiredService<ImageSearchModels>();
-            return new ImageSearchEngine(models.ImageEncoder, models.TextEncoder, options,
-                provider.GetService<ILogger<ImageSearchEngine>>());
-        });
-        services.TryAddSingleton<IImageSearch>(provider => provider.GetRequiredService<ImageSearchEngine>());
         return services;
     }
 }

@@ -45,8 +45,8 @@ internal sealed class IndexingPipeline
     public async Task<Result> RunAsync(
         IReadOnlyList<IndexingWorkItem> items,
         int alreadyUnchanged,
-        Action<IReadOnlyList<EncodedImage>> commit,
-        Action<IndexingWorkItem, string> touch,
+        Func<IReadOnlyList<EncodedImage>, CancellationToken, Task> commit,
+        Func<IndexingWorkItem, string, CancellationToken, Task> touch,
         IProgress<IndexingProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -78,7 +78,7 @@ internal sealed class IndexingPipeline
                 }
                 if (image.Pixels is null)
                 {
-                    touch(image.Item, image.ContentHash);
+                    await touch(image.Item, image.ContentHash, stop.Token).ConfigureAwait(false);
                     state.Unchanged++;
                     continue;
                 }
@@ -86,14 +86,14 @@ internal sealed class IndexingPipeline
                 if (batch.Count == _batchSize)
                 {
                     stop.Token.ThrowIfCancellationRequested();
-                    EncodeAndCommit(batch, pixels, embeddings, commit, state);
+                    await EncodeAndCommitAsync(batch, pixels, embeddings, commit, state, stop.Token).ConfigureAwait(false);
                     Report(state, progress);
                 }
             }
             stop.Token.ThrowIfCancellationRequested();
             if (batch.Count > 0)
             {
-                EncodeAndCommit(batch, pixels, embeddings, commit, state);
+                await EncodeAndCommitAsync(batch, pixels, embeddings, commit, state, stop.Token).ConfigureAwait(false);
             }
             await producers.ConfigureAwait(false);
             Report(state, progress);
@@ -233,7 +233,7 @@ internal sealed class IndexingPipeline
         }
     }
 
-    private void EncodeAndCommit(List<DecodedImage> batch, float[] pixels, float[] embeddings, Action<IReadOnlyList<EncodedImage>> commit, RunState state)
+    private async Task EncodeAndCommitAsync(List<DecodedImage> batch, float[] pixels, float[] embeddings, Func<IReadOnlyList<EncodedImage>, CancellationToken, Task> commit, RunState state, CancellationToken cancellationToken)
     {
         var length = _encoder.PreprocessedLength;
         var dimension = _encoder.Dimension;
@@ -269,7 +269,7 @@ internal sealed class IndexingPipeline
         ReturnPixels(batch);
         batch.Clear();
         started = Stopwatch.GetTimestamp();
-        commit(encoded);
+        await commit(encoded, cancellationToken).ConfigureAwait(false);
         state.Stages.AddCommit(started);
         state.Encoded += encoded.Length;
     }

@@ -41,7 +41,7 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
     public async Task Loading_with_another_model_is_refused_naming_both_models()
     {
         var copy = CopyIndex();
-        var manifestPath = Path.Combine(copy, IndexManifest.FileName);
+        var manifestPath = Path.Combine(copy, "manifest.json");
         var text = await File.ReadAllTextAsync(manifestPath);
         var fingerprint = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("modelFingerprint").GetString()!;
         await File.WriteAllTextAsync(manifestPath, text.Replace(fingerprint, "some-other-model:0123"));
@@ -74,12 +74,12 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
         Assert.Contains("checksum", checksum.Message);
 
         var noManifest = CopyIndex();
-        File.Delete(Path.Combine(noManifest, IndexManifest.FileName));
+        File.Delete(Path.Combine(noManifest, "manifest.json"));
         var missing = await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(noManifest));
         Assert.Contains("manifest.json", missing.Message);
 
         var garbled = CopyIndex();
-        await File.WriteAllTextAsync(Path.Combine(garbled, IndexManifest.FileName), "{ \"formatVersion\": 1, \"model");
+        await File.WriteAllTextAsync(Path.Combine(garbled, "manifest.json"), "{ \"formatVersion\": 1, \"model");
         await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(garbled));
     }
 

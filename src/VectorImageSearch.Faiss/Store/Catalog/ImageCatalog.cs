@@ -1,12 +1,12 @@
-namespace VectorImageSearch.Catalog;
+namespace VectorImageSearch.Faiss.Store;
 
 /// <summary>
-/// The id ↔ key map of an index with each image's file facts and metadata. Not thread-safe: the engine
-/// changes it only under its write lock, together with the vector index.
+/// The id ↔ key map of an index with each image's file facts and metadata (records without vectors). Not thread-safe:
+/// the store changes it only under its write lock, together with the vector index.
 /// </summary>
 internal sealed class ImageCatalog
 {
-    private readonly Dictionary<long, CatalogEntry> _byId = [];
+    private readonly Dictionary<long, ImageRecord> _byId = [];
     private readonly Dictionary<string, long> _idByKey = new(StringComparer.Ordinal);
 
     /// <summary>The id the next added image gets; ids are never reused.</summary>
@@ -16,13 +16,13 @@ internal sealed class ImageCatalog
     public int Count => _byId.Count;
 
     /// <summary>Every entry, in no particular order.</summary>
-    public IEnumerable<CatalogEntry> Entries => _byId.Values;
+    public IEnumerable<ImageRecord> Entries => _byId.Values;
 
     /// <summary>Hands out the next id.</summary>
     public long AllocateId() => NextId++;
 
     /// <summary>Adds or replaces the entry for its key and id.</summary>
-    public void Put(CatalogEntry entry)
+    public void Put(ImageRecord entry)
     {
         if (_idByKey.TryGetValue(entry.Key, out var previous) && previous != entry.Id)
         {
@@ -37,18 +37,18 @@ internal sealed class ImageCatalog
     }
 
     /// <summary>Removes the entry with <paramref name="key"/>; returns it, or <see langword="null"/>.</summary>
-    public CatalogEntry? Remove(string key)
+    public ImageRecord? Remove(string key)
     {
         if (!_idByKey.Remove(key, out var id))
         {
             return null;
         }
-        _byId.Remove(id, out var entry);
-        return entry;
+        _byId.Remove(id, out var record);
+        return record;
     }
 
     /// <summary>The entry with <paramref name="key"/>, if any.</summary>
-    public bool TryGetByKey(string key, out CatalogEntry entry)
+    public bool TryGetByKey(string key, out ImageRecord entry)
     {
         if (_idByKey.TryGetValue(key, out var id) && _byId.TryGetValue(id, out entry!))
         {
@@ -59,7 +59,7 @@ internal sealed class ImageCatalog
     }
 
     /// <summary>The entry with <paramref name="id"/>, if any.</summary>
-    public bool TryGetById(long id, out CatalogEntry entry) => _byId.TryGetValue(id, out entry!);
+    public bool TryGetById(long id, out ImageRecord entry) => _byId.TryGetValue(id, out entry!);
 
     /// <summary>Restores the id counter of a loaded catalog.</summary>
     public void RestoreNextId(long nextId) => NextId = Math.Max(NextId, nextId);

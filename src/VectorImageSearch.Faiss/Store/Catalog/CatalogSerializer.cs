@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VectorImageSearch.Catalog;
+namespace VectorImageSearch.Faiss.Store;
 
 /// <summary>
 /// The catalog's binary file: a magic header, the entries, the ids of vectors the index still holds for removed images
@@ -79,7 +79,7 @@ internal static class CatalogSerializer
                     metadata[reader.ReadString()] = reader.ReadString();
                 }
                 DateTime? lastWrite = hasTime ? new DateTime(ticks, DateTimeKind.Utc) : null;
-                catalog.Put(new CatalogEntry(id, key, size, lastWrite, hash, metadata));
+                catalog.Put(new ImageRecord { Id = id, Key = key, SizeBytes = size, LastWriteUtc = lastWrite, ContentHash = hash, Metadata = metadata });
             }
             var tombstoneCount = reader.ReadInt32();
             if (tombstoneCount < 0 || tombstoneCount > stream.Length / sizeof(long))

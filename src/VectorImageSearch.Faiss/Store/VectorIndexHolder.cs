@@ -1,36 +1,33 @@
 using Microsoft.Extensions.Logging;
 
-namespace VectorImageSearch.Indexes;
+namespace VectorImageSearch.Faiss.Store;
 
 /// <summary>
 /// Holds an engine's vector index and hides what kinds differ in. Until the requested kind can be trained (IVF and PQ
 /// need many vectors) vectors live in an exact Flat index; "Auto" grows from Flat to a partitioned index as the
 /// collection grows; kinds that cannot remove vectors (HNSW) get tombstones that searches filter out.
-/// Not thread-safe: the engine calls it under its lock.
+/// Not thread-safe: the store calls it under its lock.
 /// </summary>
 internal sealed class VectorIndexHolder : IDisposable
 {
-    private readonly IVectorIndexBackend _backend;
     private readonly ILogger _logger;
     private readonly HashSet<long> _tombstones = [];
-    private IVectorIndex _index;
+    private FaissIndex _index;
 
     /// <summary>Starts with an empty index for <paramref name="spec"/>.</summary>
-    public VectorIndexHolder(IVectorIndexBackend backend, string spec, int dimension, ILogger logger)
+    public VectorIndexHolder(string spec, int dimension, ILogger logger)
     {
-        _backend = backend;
         _logger = logger;
         Spec = spec;
         Dimension = dimension;
         BuiltAs = InitialDescription(spec, dimension, 0);
-        _index = backend.Create(BuiltAs, dimension);
+        _index = FaissIndexSpecs.Create(BuiltAs, dimension);
     }
 
     /// <summary>Takes over a loaded index that was built from the factory string <paramref name="builtAs"/>.</summary>
-    public VectorIndexHolder(IVectorIndexBackend backend, string spec, IVectorIndex loaded, string builtAs, IEnumerable<long> tombstones, ILogger logger)
+    public VectorIndexHolder(string spec, FaissIndex loaded, string builtAs, IEnumerable<long> tombstones, ILogger logger)
     {
         BuiltAs = builtAs;
-        _backend = backend;
         _logger = logger;
         Spec = spec;
         Dimension = loaded.Dimension;
@@ -48,7 +45,7 @@ internal sealed class VectorIndexHolder : IDisposable
     public int Dimension { get; }
 
     /// <summary>The index as it is now (for saving).</summary>
-    public IVectorIndex Index => _index;
+    public FaissIndex Index => _index;
 
     /// <summary>Vectors searchable now (tombstoned ones excluded).</summary>
     public long Count => _index.Count - _tombstones.Count;
@@ -76,14 +73,14 @@ internal sealed class VectorIndexHolder : IDisposable
     }
 
     /// <summary>The <paramref name="k"/> nearest live vectors to <paramref name="query"/>.</summary>
-    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int k)
+    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int k, VectorSearchOptions? options = null)
     {
         if (_index.Count == 0)
         {
             return [];
         }
         var fetch = (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
-        var matches = _index.Search(query, fetch);
+        var matches = _index.Search(query, fetch, options);
         if (_tombstones.Count == 0)
         {
             return matches;
@@ -117,11 +114,11 @@ internal sealed class VectorIndexHolder : IDisposable
     /// <inheritdoc />
     public void Dispose() => _index.Dispose();
 
-    private string InitialDescription(string spec, int dimension, long count)
+    private static string InitialDescription(string spec, int dimension, long count)
     {
-        var target = _backend.Resolve(spec, dimension, count);
-        var needed = _backend.MinimumTrainingVectors(target, dimension);
-        return count >= needed ? target : _backend.Resolve("Flat", dimension, count);
+        var target = FaissIndexSpecs.Resolve(spec, dimension, count);
+        var needed = FaissIndexSpecs.MinimumTrainingVectors(target);
+        return count >= needed ? target : FaissIndexSpecs.Resolve("Flat", dimension, count);
     }
 
     private void Rebuild(string description, IReadOnlyCollection<long> liveIds)
@@ -132,10 +129,10 @@ internal sealed class VectorIndexHolder : IDisposable
         var row = 0;
         foreach (var id in liveIds)
         {
-            _backend.Reconstruct(_index, id, vectors.AsSpan(row * Dimension, Dimension));
+            _index.Reconstruct(id, vectors.AsSpan(row * Dimension, Dimension));
             ids[row++] = id;
         }
-        var rebuilt = _backend.Create(description, Dimension);
+        var rebuilt = FaissIndexSpecs.Create(description, Dimension);
         try
         {
             if (!rebuilt.IsTrained)

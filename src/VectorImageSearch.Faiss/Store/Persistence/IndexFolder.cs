@@ -1,7 +1,8 @@
 using VectorImageSearch.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
-using VectorImageSearch.Catalog;
+using VectorImageSearch.Faiss;
+using VectorImageSearch.Faiss.Store;
 
 namespace VectorImageSearch.Persistence;
 
@@ -14,7 +15,7 @@ internal static class IndexFolder
 {
     /// <summary>Saves <paramref name="index"/> and <paramref name="catalog"/> into <paramref name="folder"/>.</summary>
     public static async Task<IndexManifest> SaveAsync(
-        string folder, IVectorIndex index, string indexDescription, ImageCatalog catalog, IReadOnlyCollection<long> tombstones,
+        string folder, FaissIndex index, string indexDescription, ImageCatalog catalog, IReadOnlyCollection<long> tombstones,
         string modelFingerprint, string indexSpec, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);

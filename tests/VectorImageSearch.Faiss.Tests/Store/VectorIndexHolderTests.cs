@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using VectorImageSearch.Indexes;
+using VectorImageSearch.Faiss.Store;
 
-namespace VectorImageSearch.Tests.Indexes;
+namespace VectorImageSearch.Faiss.Tests.Store;
 
 public sealed class VectorIndexHolderTests
 {
     private const int Dimension = 8;
-    private readonly FaissVectorIndexBackend _backend = new();
 
     private static float[] Vectors(int count, int seed)
     {
@@ -29,8 +28,8 @@ public sealed class VectorIndexHolderTests
     [Fact]
     public void An_ivf_spec_stays_exact_until_it_can_be_trained_then_is_rebuilt_with_every_vector()
     {
-        using var holder = new VectorIndexHolder(_backend, "IVF4,Flat", Dimension, NullLogger.Instance);
-        Assert.Equal(4 * IndexSpec.MinimumPointsPerCell, _backend.MinimumTrainingVectors("IVF4,Flat", Dimension));
+        using var holder = new VectorIndexHolder("IVF4,Flat", Dimension, NullLogger.Instance);
+        Assert.Equal(4 * IndexSpec.MinimumPointsPerCell, FaissIndexSpecs.MinimumTrainingVectors("IVF4,Flat"));
         holder.Add(Vectors(100, 1), Ids(1, 100));
         Assert.False(holder.Reorganise(Ids(1, 100)));
         Assert.Equal("Flat", holder.BuiltAs);
@@ -47,7 +46,7 @@ public sealed class VectorIndexHolderTests
     public void Auto_grows_from_flat_to_ivf_past_the_flat_limit_and_keeps_ids()
     {
         var count = (int)IndexSpec.AutoFlatMaximum + 1000;
-        using var holder = new VectorIndexHolder(_backend, "Auto", Dimension, NullLogger.Instance);
+        using var holder = new VectorIndexHolder("Auto", Dimension, NullLogger.Instance);
         var vectors = Vectors(count, 3);
         holder.Add(vectors, Ids(1, count));
         Assert.Equal("Flat", holder.BuiltAs);
@@ -62,7 +61,7 @@ public sealed class VectorIndexHolderTests
     [Fact]
     public void Hnsw_removals_become_tombstones_that_searches_skip_and_a_rebuild_drops()
     {
-        using var holder = new VectorIndexHolder(_backend, "HNSW16", Dimension, NullLogger.Instance);
+        using var holder = new VectorIndexHolder("HNSW16", Dimension, NullLogger.Instance);
         var vectors = Vectors(50, 4);
         holder.Add(vectors, Ids(1, 50));
 

@@ -1,7 +1,6 @@
 using VectorImageSearch.IO;
-using VectorImageSearch.Persistence;
 
-namespace VectorImageSearch.Tests.Persistence;
+namespace VectorImageSearch.Faiss.Tests.Store;
 
 public sealed class AtomicFileTests : IDisposable
 {

@@ -1,15 +1,16 @@
-using VectorImageSearch.Catalog;
+using VectorImageSearch.Faiss.Store;
 
-namespace VectorImageSearch.Tests.Catalog;
+namespace VectorImageSearch.Faiss.Tests.Store;
 
 public sealed class CatalogSerializerTests
 {
     private static ImageCatalog SampleCatalog()
     {
         var catalog = new ImageCatalog();
-        catalog.Put(new CatalogEntry(catalog.AllocateId(), "/photos/a.jpg", 1234, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), "aa11",
-            new Dictionary<string, string> { ["camera"] = "X100", ["ünïcode"] = "välue" }));
-        catalog.Put(new CatalogEntry(catalog.AllocateId(), "added-key", 99, null, "bb22", new Dictionary<string, string>()));
+        catalog.Put(new ImageRecord { Id = catalog.AllocateId(), Key = "/photos/a.jpg", SizeBytes = 1234, LastWriteUtc = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), ContentHash = "aa11",
+            Metadata = new Dictionary<string, string> { ["camera"] = "X100", ["ünïcode"] = "välue" } });
+        catalog.Put(new ImageRecord { Id = catalog.AllocateId(), Key = "added-key", SizeBytes = 99, LastWriteUtc = null, ContentHash = "bb22",
+            Metadata = new Dictionary<string, string>() });
         return catalog;
     }
 
@@ -64,7 +65,8 @@ public sealed class CatalogSerializerTests
     public void Replacing_a_key_drops_its_old_id()
     {
         var catalog = SampleCatalog();
-        catalog.Put(new CatalogEntry(catalog.AllocateId(), "/photos/a.jpg", 1, null, "cc33", new Dictionary<string, string>()));
+        catalog.Put(new ImageRecord { Id = catalog.AllocateId(), Key = "/photos/a.jpg", SizeBytes = 1, LastWriteUtc = null, ContentHash = "cc33",
+            Metadata = new Dictionary<string, string>() });
         Assert.Equal(2, catalog.Count);
         Assert.False(catalog.TryGetById(1, out _));
         Assert.True(catalog.TryGetByKey("/photos/a.jpg", out var entry));
