@@ -2,11 +2,12 @@
 # A throwaway PostgreSQL 15 + pgvector cluster for tests and benchmarks, on 127.0.0.1 under a temporary folder, run by a
 # non-root user (as root: 'nobody'). Authentication is scram-sha-256 with a random password.
 #
-#   cluster.sh start [--port N] [--owner-pid PID] [--durable]
+#   cluster.sh start [--port N] [--owner-pid PID] [--durable] [--set name=value]...
 #       Installs what is missing (pgvector.sh), creates and starts a cluster, and prints one line on stdout:
 #       dir=<folder> port=<port> connection=<Npgsql connection string>
 #       --owner-pid: stop and delete the cluster once that process has ended (a test run killed midway leaves nothing).
 #       --durable: keep fsync on (benchmarks); by default fsync is off, which only a throwaway cluster can afford.
+#       --set: a server setting (e.g. shared_buffers=1GB), repeatable.
 #   cluster.sh stop <folder>
 #       Stops the cluster (fast shutdown) and deletes its folder.
 source "$(dirname "${BASH_SOURCE[0]}")/../native/common.sh"
@@ -22,12 +23,13 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 cmd="${1:-}"; shift || true
 case "$cmd" in
   start)
-    port=""; owner=""; durable=0
+    port=""; owner=""; durable=0; settings=
     while [ $# -gt 0 ]; do
       case "$1" in
         --port) port="$2"; shift 2 ;;
         --owner-pid) owner="$2"; shift 2 ;;
         --durable) durable=1; shift ;;
+        --set) [[ "$2" =~ ^[a-z_.]+=[A-Za-z0-9_.]+$ ]] || vis_die "--set takes name=value, not '$2'"; settings="$settings -c $2"; shift 2 ;;
         *) vis_die "unknown option '$1' (cluster.sh start [--port N] [--owner-pid PID] [--durable])" ;;
       esac
     done
@@ -50,7 +52,7 @@ case "$cmd" in
         port_free "$port" || continue
       fi
       if run_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-          -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=$fsync -c max_connections=200" \
+          -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=$fsync -c max_connections=200$settings" \
           start >/dev/null 2>&1; then
         started=1; break
       fi

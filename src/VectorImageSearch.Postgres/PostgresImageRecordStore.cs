@@ -45,6 +45,10 @@ public sealed partial class PostgresImageRecordStore : IImageRecordStore
         else
         {
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            // The store leaves no session state on its connections (settings are transaction-local, the batch table is
+            // dropped at commit), so the DISCARD ALL that Npgsql would send with each pooled connection's next use is
+            // pure cost; the application's own data sources keep their setting.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
             builder.UseVector();
             builder.UseLoggerFactory(loggerFactory);
             _dataSource = builder.Build();

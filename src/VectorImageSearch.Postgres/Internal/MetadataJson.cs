@@ -28,6 +28,10 @@ internal static class MetadataJson
 
     public static IReadOnlyDictionary<string, string> Deserialize(string json)
     {
+        if (json == "{}")
+        {
+            return Empty;
+        }
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
