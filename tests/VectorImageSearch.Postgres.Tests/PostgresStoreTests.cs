@@ -150,6 +150,34 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task ABatchCancelledWhileItsMergeWaitsIsRolledBack()
+    {
+        var collection = "c_" + Guid.NewGuid().ToString("N");
+        await using var store = Create(collection: collection);
+        await store.OpenAsync(Schema16);
+        var random = new Random(4);
+        await using var blocker = new NpgsqlConnection(server.ConnectionString);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE store_tests.{collection} IN SHARE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+        using var cancel = new CancellationTokenSource();
+        var upsert = store.UpsertAsync(Enumerable.Range(0, 20).Select(i => Record($"/x/{i}.jpg", Unit(random, 16))).ToList(), cancel.Token);
+        for (var i = 0; i < 1200 && await server.ScalarAsync("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%vis_batch%'") is null; i++)
+        {
+            await Task.Delay(50);
+        }
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upsert);
+        await transaction.RollbackAsync();
+        Assert.Equal(0, await store.CountAsync());
+        await store.UpsertAsync([Record("/after.jpg", Unit(random, 16))]); // the store still works
+        Assert.Equal(1, await store.CountAsync());
+    }
+
+    [Fact]
     public async Task InvalidInputIsRefusedWithItsName()
     {
         await using var store = Create();
