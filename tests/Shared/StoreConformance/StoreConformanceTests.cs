@@ -264,6 +264,9 @@ public abstract class StoreConformanceTests
         }
     }
 
+    private static string Describe(ImageRecordFilter? filter) => filter is null ? "none" :
+        $"prefix '{filter.KeyPrefix}', metadata {{{string.Join(", ", filter.Metadata?.Select(p => $"{p.Key}={p.Value}") ?? [])}}}, from {filter.ModifiedFromUtc:O}, before {filter.ModifiedBeforeUtc:O}";
+
     private static void AssertSameCatalog(ImageRecord expected, ImageRecord actual)
     {
         Assert.Equal(expected.Key, actual.Key);
@@ -285,7 +288,7 @@ public abstract class StoreConformanceTests
         {
             var hit = hits[i];
             Assert.True(model.TryGet(hit.Record.Key, out var stored), $"hit {hit.Record.Key} is not in the store");
-            Assert.True(options.Filter?.Matches(stored) ?? true, $"hit {hit.Record.Key} does not match the filter {options.Filter}");
+            Assert.True(options.Filter?.Matches(stored) ?? true, $"hit {hit.Record.Key} does not match the filter {Describe(options.Filter)}");
             AssertSameCatalog(stored, hit.Record);
             Assert.True(hit.Record.Vector.IsEmpty, "search hits come without vectors");
             var score = StoreModel.Dot(query, stored.Vector.Span);
@@ -299,11 +302,11 @@ public abstract class StoreConformanceTests
         if (ExactSearch)
         {
             Assert.True(hits.Count >= mustHave && hits.Count <= mayHave,
-                $"{hits.Count} hits, expected {mustHave}..{mayHave} (k {options.K}, MinScore {options.MinScore}, filter {options.Filter})");
+                $"{hits.Count} hits, expected {mustHave}..{mayHave} (k {options.K}, MinScore {options.MinScore}, filter {Describe(options.Filter)})");
             for (var i = 0; i < hits.Count; i++)
             {
                 Assert.True(Math.Abs(top[i].Score - hits[i].Score) < ScoreTolerance,
-                    $"hit {i} is {hits[i].Record.Key} ({hits[i].Score}); expected {top[i].Record.Key} ({top[i].Score}), filter {options.Filter}");
+                    $"hit {i} is {hits[i].Record.Key} ({hits[i].Score}); expected {top[i].Record.Key} ({top[i].Score}), filter {Describe(options.Filter)}");
             }
             return (hits.Count, hits.Count);
         }
