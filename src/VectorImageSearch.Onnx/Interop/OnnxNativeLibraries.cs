@@ -5,9 +5,6 @@ namespace VectorImageSearch.Onnx.Interop;
 /// <summary>The native libraries of VectorImageSearch.Onnx and the resolver that finds them.</summary>
 internal static class OnnxNativeLibraries
 {
-    /// <summary>The <c>DllImport</c> name of ONNX Runtime.</summary>
-    public const string OnnxRuntime = "onnxruntime";
-
     /// <summary>The <c>DllImport</c> name of our libvips shim (which loads libvips beside it).</summary>
     public const string VipsShim = "vis_vips";
 
@@ -15,8 +12,6 @@ internal static class OnnxNativeLibraries
 
     private static readonly NativeLibraryDescriptor[] Libraries =
     [
-        new(OnnxRuntime, "libonnxruntime.so.1", "VECTORIMAGESEARCH_ONNXRUNTIME_PATH",
-            $"It is ONNX Runtime 1.30's native library (npm package onnxruntime-node, bin/napi-v6/linux/x64). {BuildHint}"),
         new(VipsShim, "libvis_vips.so", "VECTORIMAGESEARCH_VIPS_SHIM_PATH",
             $"It is VectorImageSearch's libvips shim and needs libvips-cpp.so.8.18.7 in the same folder. {BuildHint}"),
     ];

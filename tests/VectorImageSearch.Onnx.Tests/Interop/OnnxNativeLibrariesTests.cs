@@ -7,7 +7,6 @@ namespace VectorImageSearch.Onnx.Tests.Interop;
 public sealed class OnnxNativeLibrariesTests
 {
     [Theory]
-    [InlineData("libonnxruntime.so.1", "OrtGetApiBase")]
     [InlineData("libvis_vips.so", "vis_vips_init")]
     [InlineData("libvips-cpp.so.8.18.7", "vips_operation_new")]
     public void Build_output_holds_each_native_library_with_its_entry_point(string fileName, string export)

@@ -1,7 +1,7 @@
 using System.Text;
-using VectorImageSearch.Onnx.Runtime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace VectorImageSearch.Onnx.Tests.Runtime;
+namespace VectorImageSearch.Onnx.Tests.Models;
 
 /// <summary>
 /// Writes small ONNX models (protobuf, opset 13) for tests: inputs and outputs with fixed or symbolic dimensions,
@@ -15,21 +15,21 @@ internal sealed class OnnxModelBuilder
     private readonly List<byte[]> _initializers = [];
 
     /// <summary>Declares a graph input; each dimension is a long (fixed) or a string (symbolic).</summary>
-    public OnnxModelBuilder Input(string name, OnnxElementType type, params object[] dims)
+    public OnnxModelBuilder Input(string name, TensorElementType type, params object[] dims)
     {
         _inputs.Add(ValueInfo(name, type, dims));
         return this;
     }
 
     /// <summary>Declares a graph output; each dimension is a long (fixed) or a string (symbolic).</summary>
-    public OnnxModelBuilder Output(string name, OnnxElementType type, params object[] dims)
+    public OnnxModelBuilder Output(string name, TensorElementType type, params object[] dims)
     {
         _outputs.Add(ValueInfo(name, type, dims));
         return this;
     }
 
     /// <summary>Declares a graph output that is a sequence of tensors of <paramref name="type"/> (rank unknown).</summary>
-    public OnnxModelBuilder SequenceOutput(string name, OnnxElementType type)
+    public OnnxModelBuilder SequenceOutput(string name, TensorElementType type)
     {
         var tensorType = new ProtoWriter();
         tensorType.Varint(1, (ulong)type);
@@ -95,7 +95,7 @@ internal sealed class OnnxModelBuilder
     {
         var raw = new byte[values.Length * sizeof(long)];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return Initializer(name, OnnxElementType.Int64, raw, dims);
+        return Initializer(name, TensorElementType.Int64, raw, dims);
     }
 
     /// <summary>Adds a float constant tensor.</summary>
@@ -103,7 +103,7 @@ internal sealed class OnnxModelBuilder
     {
         var raw = new byte[values.Length * sizeof(float)];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return Initializer(name, OnnxElementType.Float, raw, dims);
+        return Initializer(name, TensorElementType.Float, raw, dims);
     }
 
     /// <summary>The serialized ModelProto.</summary>
@@ -147,7 +147,7 @@ internal sealed class OnnxModelBuilder
         return path;
     }
 
-    private OnnxModelBuilder Initializer(string name, OnnxElementType type, byte[] raw, long[] dims)
+    private OnnxModelBuilder Initializer(string name, TensorElementType type, byte[] raw, long[] dims)
     {
         var tensor = new ProtoWriter();
         foreach (var dim in dims)
@@ -161,7 +161,7 @@ internal sealed class OnnxModelBuilder
         return this;
     }
 
-    private static byte[] ValueInfo(string name, OnnxElementType type, object[] dims)
+    private static byte[] ValueInfo(string name, TensorElementType type, object[] dims)
     {
         var shape = new ProtoWriter();
         foreach (var dim in dims)
