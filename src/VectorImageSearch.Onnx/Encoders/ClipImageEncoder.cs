@@ -54,7 +54,7 @@ public sealed class ClipImageEncoder : ImageEncoderBase
         var logger = (ILogger?)loggerFactory?.CreateLogger<ClipImageEncoder>() ?? NullLogger.Instance;
         var folder = ModelFiles.RequireFolder(options.ModelFolder);
         var modelFile = ModelFiles.FindClipTower(folder, "vision_model.onnx", "vision", options.ModelVariant);
-        var selection = new ImageModelSelection("CLIP image encoder", null, null, ["image_embeds", "pooler_output"], [], EmbeddingPooling.None);
+        var selection = new ImageModelSelection("CLIP image encoder", null, null, ["image_embeds", "pooler_output", "embedding"], [], EmbeddingPooling.None);
         var model = ImageEmbeddingModel.Load(modelFile, options.Recipe ?? DefaultRecipe(folder), selection, options.OnnxRuntime ?? OnnxRuntimeOptions.Default,
             options.MaxBatchSize, logger);
         var name = ModelFiles.NameOf(folder);

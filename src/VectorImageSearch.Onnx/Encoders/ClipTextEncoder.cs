@@ -12,10 +12,10 @@ namespace VectorImageSearch.Onnx.Encoders;
 /// <summary>
 /// CLIP's text tower: text → L2-normalised embeddings in the space of <see cref="ClipImageEncoder"/>. Tokenizes with
 /// the folder's CLIP tokenizer and runs <c>onnx/text_model.onnx</c> (or a combined <c>model.onnx</c>, feeding its image
-/// input a dummy), with the inputs the model declares: <c>input_ids</c> (int64 or int32), <c>attention_mask</c> and
+/// input a dummy) or Immich's <c>textual/model.onnx</c>, with the inputs the model declares: <c>input_ids</c> (int64 or int32; Immich's <c>text</c>), <c>attention_mask</c> and
 /// <c>position_ids</c> when present. A model with a fixed batch size runs at that size; a float16 output is converted. The sequence length is the model's when it is fixed, otherwise the shortest that
 /// fits the longest text of the batch (at most the context length, 77 for CLIP). Reads <c>text_embeds</c> (else
-/// <c>pooler_output</c>). Thread-safe; runs on the calling thread (the async methods complete synchronously).
+/// <c>pooler_output</c>, else Immich's <c>embedding</c>). Thread-safe; runs on the calling thread (the async methods complete synchronously).
 /// </summary>
 public sealed class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<string, Embedding<float>>, IDisposable
 {
@@ -72,7 +72,10 @@ public sealed class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<string, 
         _outputNames = [];
         try
         {
-            (_idsInput, _ids32) = FindTokenInput("input_ids", required: true);
+            // Hugging Face exports call the ids input_ids; Immich's (open_clip) exports call them text.
+            (_idsInput, _ids32) = _session.GetInputIndex("input_ids") < 0 && _session.GetInputIndex("text") >= 0
+                ? FindTokenInput("text", required: true)
+                : FindTokenInput("input_ids", required: true);
             (_maskInput, _mask32) = FindTokenInput("attention_mask", required: false);
             (_positionInput, _positions32) = FindTokenInput("position_ids", required: false);
             var ids = _session.Inputs[_idsInput];
@@ -349,7 +352,7 @@ public sealed class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<string, 
 
     private int FindOutput()
     {
-        foreach (var name in (ReadOnlySpan<string>)["text_embeds", "pooler_output"])
+        foreach (var name in (ReadOnlySpan<string>)["text_embeds", "pooler_output", "embedding"])
         {
             var index = _session.GetOutputIndex(name);
             if (index < 0)
@@ -368,7 +371,7 @@ public sealed class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<string, 
             return index;
         }
         throw new ModelLoadException(ModelFile,
-            $"the model has no 'text_embeds' (or 'pooler_output') output for the CLIP text encoder; its outputs are {ModelSession.Describe(_session.Outputs)}.");
+            $"the model has no 'text_embeds' (or 'pooler_output', or Immich's 'embedding') output for the CLIP text encoder; its outputs are {ModelSession.Describe(_session.Outputs)}.");
     }
 
     private int ProbeDimension()
