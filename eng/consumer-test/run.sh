@@ -201,5 +201,5 @@ else
   for expected in "The CUDA execution provider could not be enabled" "Microsoft.ML.OnnxRuntime.Gpu.Linux" "CUDA 13" "cuDNN 9" "ONNX Runtime could not load: "; do
     grep -qF "$expected" "$work/run-gpu.log" || { cat "$work/run-gpu.log"; fail "the CUDA failure does not say '$expected'"; }
   done
-  step "GPU variant without CUDA: $(grep -oE 'ONNX Runtime could not load: [^.]*' "$work/run-gpu.log" | head -1)"
+  step "GPU variant without CUDA: $(grep -oE 'ONNX Runtime could not load: [A-Za-z0-9_.+-]+(, [A-Za-z0-9_.+-]+)*' "$work/run-gpu.log" | head -1 | sed 's/\.$//')"
 fi
