@@ -152,7 +152,9 @@ internal sealed class ModelSession : IDisposable
         {
             try
             {
-                return new ModelSession(new InferenceSession(file, sessionOptions), file, provider);
+                var session = new ModelSession(new InferenceSession(file, sessionOptions), file, provider);
+                OnnxRuntimeEnvironment.Forward(capture.Lines); // warnings of a session that loaded go where ORT would write them
+                return session;
             }
             catch (OnnxRuntimeException e)
             {

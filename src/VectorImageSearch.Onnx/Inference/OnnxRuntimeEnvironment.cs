@@ -52,6 +52,15 @@ internal static class OnnxRuntimeEnvironment
         return new LogCapture(lines, previous);
     }
 
+    /// <summary>Writes captured lines to standard error, as ONNX Runtime's own sink would have.</summary>
+    public static void Forward(IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            Console.Error.WriteLine($"[ONNX Runtime] {line}");
+        }
+    }
+
     private static OrtEnv Create()
     {
         try

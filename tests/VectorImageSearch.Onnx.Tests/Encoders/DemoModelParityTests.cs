@@ -1,6 +1,7 @@
 using System.Globalization;
 using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace VectorImageSearch.Onnx.Tests.Encoders;
 
@@ -13,8 +14,13 @@ public sealed class DemoModelParityTests : IClassFixture<ClipTinyFixture>
 {
     private const float Tolerance = 1e-6f;
     private readonly ClipTinyFixture _clip;
+    private readonly ITestOutputHelper _output;
 
-    public DemoModelParityTests(ClipTinyFixture clip) => _clip = clip;
+    public DemoModelParityTests(ClipTinyFixture clip, ITestOutputHelper output)
+    {
+        _clip = clip;
+        _output = output;
+    }
 
     public static TheoryData<string, string> Recorded()
     {
@@ -52,6 +58,7 @@ public sealed class DemoModelParityTests : IClassFixture<ClipTinyFixture>
         }
         Assert.Equal(expected.Length, actual.Length);
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        _output.WriteLine($"{encoder} '{input}': largest difference {worst:E2}");
         Assert.True(worst <= Tolerance, $"{encoder} '{input}': largest difference {worst:E2} > {Tolerance:E0}");
     }
 
