@@ -11,7 +11,13 @@
 #     samples/models/clip-tiny-shapes, the images samples/images/shapes, an index in the temporary folder) and its
 #     query ("a red circle"), after checking it is the same code as the repository README's;
 #  5. runs it with `dotnet run` under LD_DEBUG=libs and checks that the top hit is a red circle and that every native
-#     library, FAISS's bundled OpenBLAS/OpenMP runtime included, was loaded from the app's own output folder.
+#     library, FAISS's bundled OpenBLAS/OpenMP runtime included, was loaded from the app's own output folder;
+#  6. ONNX Runtime's natives are the app's choice (our packages depend on Microsoft.ML.OnnxRuntime.Managed only): the
+#     app adds Microsoft.ML.OnnxRuntime (CPU) in step 3; `dotnet publish -r linux-x64` must carry that package's
+#     libonnxruntime.so and no other runtime's natives (no runtimes/ folder, no .dll or .dylib); then a copy of the app
+#     swaps it for Microsoft.ML.OnnxRuntime.Gpu.Linux, whose publish must carry the GPU build (with its CUDA provider)
+#     and nothing of the CPU package; on a machine without CUDA 13 that copy, asked for the CUDA provider, must fail
+#     naming the provider, the package and what ONNX Runtime could not load.
 #
 # Usage: eng/consumer-test/run.sh            (VIS_CONSUMER_KEEP=1 keeps the temporary folder for a look)
 # Exit status 0 when the app found a red circle first; prints "consumer test: passed|FAILED (N s)" last.
@@ -85,7 +91,14 @@ dotnet add package Microsoft.Extensions.DependencyInjection --version "$me_versi
 dotnet add package Microsoft.Extensions.Logging --version "$me_version" --no-restore > /dev/null
 step "dotnet add package VectorImageSearch --version $version"
 dotnet add package VectorImageSearch --version "$version" > "$work/add.log" 2>&1 || { cat "$work/add.log"; fail "dotnet add package failed"; }
+ort_version="$(sed -n 's/.*PackageVersion Include="Microsoft.ML.OnnxRuntime" Version="\([^"]*\)".*/\1/p' "$repo/Directory.Packages.props")"
+ort_gpu_version="${VIS_CONSUMER_ORT_GPU_VERSION:-1.31.0}"
+step "dotnet add package Microsoft.ML.OnnxRuntime --version $ort_version (the app chooses ONNX Runtime's natives)"
+dotnet add package Microsoft.ML.OnnxRuntime --version "$ort_version" > "$work/add-ort.log" 2>&1 || { cat "$work/add-ort.log"; fail "dotnet add package Microsoft.ML.OnnxRuntime failed"; }
 [ -z "$(find "$app" -name '*.so*')" ] || fail "native files in the app folder before the build"
+onnx_nupkg="$(ls "$feed"/VectorImageSearch.Onnx.[0-9]*.nupkg | head -1)"
+! unzip -l "$onnx_nupkg" | grep -qiE 'onnxruntime[^/]*\.(so|dll|dylib)' || fail "$(basename "$onnx_nupkg") ships an ONNX Runtime native file: it must come from the app's ONNX Runtime package"
+grep -q '"Microsoft.ML.OnnxRuntime.Managed/' "$app/obj/project.assets.json" || fail "the app does not get Microsoft.ML.OnnxRuntime.Managed through VectorImageSearch"
 
 # 3. The quick start, from the README inside the restored package.
 readme="$NUGET_PACKAGES/vectorimagesearch/$version/README.md"
@@ -127,7 +140,7 @@ top="$(grep -E '^1\. ' "$work/run.log" | head -1)"
 step "top hit: $top"
 
 native="$bin/runtimes/linux-x64/native"
-libs=(libonnxruntime.so.1 libvips-cpp.so.8.18.7 libvis_vips.so libfaiss_c.so libfaiss_avx2.so libvis_faiss.so
+libs=(libonnxruntime.so libvips.so.42 libfaiss_c.so libfaiss_avx2.so libvis_faiss.so
       libopenblas.so.0 libgfortran.so.5 libquadmath.so.0 libgomp.so.1)
 for lib in "${libs[@]}"; do
   [ -f "$native/$lib" ] || fail "$lib is not in the app's output ($native): NuGet did not copy the package's runtime assets"
@@ -137,3 +150,56 @@ done
 others="$(grep -hE 'calling init: .*/lib(onnxruntime|vips|faiss|openblas|gfortran|quadmath|gomp)[^/]*$' "$work"/ld/trace.* | grep -vF "$native/" | sort -u || true)"
 [ -z "$others" ] || fail "native libraries loaded from outside the app: $others"
 step "all ${#libs[@]} native libraries loaded from the package's copy in $native"
+
+# 6. One-runtime publishes: the CPU variant, then the same app with ONNX Runtime's GPU package instead.
+# Which libonnxruntime a publish carries, by checksum against the package's own file; nothing of another runtime.
+check_publish() { # <folder> <package id> <version> <label>
+  local pub="$1" id="$2" ver="$3" label="$4" pkg
+  pkg="$NUGET_PACKAGES/$(echo "$id" | tr '[:upper:]' '[:lower:]')/$ver/runtimes/linux-x64/native"
+  [ -f "$pub/libonnxruntime.so" ] || fail "$label publish has no libonnxruntime.so"
+  cmp -s "$pub/libonnxruntime.so" "$pkg/libonnxruntime.so" || fail "$label publish's libonnxruntime.so is not $id $ver's"
+  [ ! -d "$pub/runtimes" ] || fail "$label publish carries natives of other runtimes: $(find "$pub/runtimes" -type f | head -5 | tr '\n' ' ')"
+  local foreign; foreign="$(find "$pub" -type f \( -name '*.dylib' -o -iname 'onnxruntime*.dll' -o -iname 'DirectML.dll' \) | head -5)"
+  [ -z "$foreign" ] || fail "$label publish for linux-x64 carries natives of another platform: $foreign"
+  step "$label publish: $id $ver's libonnxruntime.so; $(du -sm "$pub" | cut -f1) MB in all, ONNX Runtime natives $(du -cm "$pub"/libonnxruntime*.so | tail -1 | cut -f1) MB"
+}
+step "dotnet publish -r linux-x64 (CPU variant)"
+dotnet publish -c Release -r linux-x64 --self-contained false -nologo -v quiet -o "$work/pub-cpu" > "$work/pub-cpu.log" 2>&1 \
+  || { cat "$work/pub-cpu.log"; fail "CPU publish failed"; }
+check_publish "$work/pub-cpu" Microsoft.ML.OnnxRuntime "$ort_version" CPU
+[ ! -f "$work/pub-cpu/libonnxruntime_providers_cuda.so" ] || fail "the CPU publish carries the CUDA provider"
+# A publish for one runtime is a fraction of the RID-less build, which carries every platform's natives.
+cpu_mb="$(du -sm "$work/pub-cpu" | cut -f1)"; bin_mb="$(du -sm "$bin" | cut -f1)"
+[ "$cpu_mb" -lt "$bin_mb" ] || fail "the linux-x64 publish ($cpu_mb MB) is not smaller than the RID-less build ($bin_mb MB)"
+step "RID-less build: $bin_mb MB; linux-x64 publish: $cpu_mb MB"
+
+gpu="$work/app-gpu"
+step "GPU variant: a copy of the app with Microsoft.ML.OnnxRuntime.Gpu.Linux $ort_gpu_version instead of the CPU package"
+mkdir -p "$gpu"; cp "$app/ConsumerApp.csproj" "$app/Program.cs" "$gpu/"
+cd "$gpu"
+dotnet remove package Microsoft.ML.OnnxRuntime > /dev/null
+dotnet add package Microsoft.ML.OnnxRuntime.Gpu.Linux --version "$ort_gpu_version" > "$work/add-gpu.log" 2>&1 \
+  || { cat "$work/add-gpu.log"; fail "dotnet add package Microsoft.ML.OnnxRuntime.Gpu.Linux failed"; }
+! grep -q '"Microsoft.ML.OnnxRuntime/' obj/project.assets.json || fail "the GPU variant still restores the CPU package Microsoft.ML.OnnxRuntime"
+# Asked for CUDA: the quick start with one line more.
+perl -0pi -e 's/(\.UseClip\("[^"]*"\);)/$1 o.ExecutionProvider = VectorImageSearch.Onnx.Inference.OnnxExecutionProvider.Cuda;/' Program.cs
+grep -q 'OnnxExecutionProvider.Cuda' Program.cs || fail "could not ask the GPU variant for CUDA (the quick start's UseClip call changed?)"
+dotnet publish -c Release -r linux-x64 --self-contained false -nologo -v quiet -o "$work/pub-gpu" > "$work/pub-gpu.log" 2>&1 \
+  || { cat "$work/pub-gpu.log"; fail "GPU publish failed"; }
+check_publish "$work/pub-gpu" Microsoft.ML.OnnxRuntime.Gpu.Linux "$ort_gpu_version" GPU
+[ -f "$work/pub-gpu/libonnxruntime_providers_cuda.so" ] || fail "the GPU publish has no libonnxruntime_providers_cuda.so"
+set +e
+dotnet "$work/pub-gpu/ConsumerApp.dll" > "$work/run-gpu.log" 2>&1
+gpu_status=$?
+set -e
+if command -v nvidia-smi > /dev/null && nvidia-smi > /dev/null 2>&1; then
+  [ "$gpu_status" = 0 ] && grep -E '^1\. ' "$work/run-gpu.log" | head -1 | grep -q red_circle \
+    || { cat "$work/run-gpu.log"; fail "on this GPU machine the CUDA variant did not find a red circle first"; }
+  step "GPU variant ran on CUDA: $(grep -E '^1\. ' "$work/run-gpu.log" | head -1)"
+else
+  [ "$gpu_status" != 0 ] || fail "without a GPU the CUDA variant should have failed"
+  for expected in "The CUDA execution provider could not be enabled" "Microsoft.ML.OnnxRuntime.Gpu.Linux" "CUDA 13" "cuDNN 9" "ONNX Runtime could not load: "; do
+    grep -qF "$expected" "$work/run-gpu.log" || { cat "$work/run-gpu.log"; fail "the CUDA failure does not say '$expected'"; }
+  done
+  step "GPU variant without CUDA: $(grep -oE 'ONNX Runtime could not load: [A-Za-z0-9_.+-]+(, [A-Za-z0-9_.+-]+)*' "$work/run-gpu.log" | head -1 | sed 's/\.$//')"
+fi

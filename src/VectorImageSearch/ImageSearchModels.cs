@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Runtime;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch;
 
@@ -25,21 +25,21 @@ internal sealed class ImageSearchModels : IDisposable
     {
         var logger = loggerFactory?.CreateLogger<ImageSearchModels>();
         var models = new ImageSearchModels();
-        var session = SessionOptions(options);
-        var clip = new ClipEncoderOptions { ModelFolder = options.ClipModelPath ?? string.Empty, SessionOptions = session };
+        var runtime = RuntimeOptions(options);
+        var clip = new ClipEncoderOptions { ModelFolder = options.ClipModelPath ?? string.Empty, OnnxRuntime = runtime, ModelVariant = options.ModelVariant };
         try
         {
             if (!string.IsNullOrWhiteSpace(options.ClipModelPath))
             {
-                models.TextEncoder = models.Own(new ClipTextEncoder(clip));
+                models.TextEncoder = models.Own(new ClipTextEncoder(clip, loggerFactory));
             }
             if (!string.IsNullOrWhiteSpace(options.ImageModelPath))
             {
-                models.ImageEncoder = models.Own(new OnnxImageEncoder(ImageEncoderOptions(options, session)));
+                models.ImageEncoder = models.Own(new OnnxImageEncoder(ImageEncoderOptions(options, runtime), loggerFactory));
             }
             else
             {
-                models.ImageEncoder = models.Own(new ClipImageEncoder(clip));
+                models.ImageEncoder = models.Own(new ClipImageEncoder(clip, loggerFactory));
             }
             logger?.LogInformation("Image encoder {Image}; text encoder {Text}", models.ImageEncoder.ModelFingerprint,
                 models.TextEncoder?.ModelFingerprint ?? "none");
@@ -62,15 +62,17 @@ internal sealed class ImageSearchModels : IDisposable
         _owned.Clear();
     }
 
-    private static OnnxSessionOptions SessionOptions(ImageSearchOptions options) => OnnxSessionOptions.Default with
+    private static OnnxRuntimeOptions RuntimeOptions(ImageSearchOptions options) => OnnxRuntimeOptions.Default with
     {
         IntraOpThreads = options.InferenceThreads,
         AllowThreadSpinning = options.InferenceThreadSpinning,
         ExecutionProvider = options.ExecutionProvider,
-        CudaDeviceId = options.CudaDeviceId,
+        DeviceId = options.DeviceId,
+        FallbackToCpu = options.ExecutionProviderFallbackToCpu,
+        ConfigureSessionOptions = options.ConfigureSessionOptions,
     };
 
-    private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options, OnnxSessionOptions session)
+    private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options, OnnxRuntimeOptions runtime)
     {
         var (preset, pooling) = options.ImageModelPreset.Trim().ToUpperInvariant() switch
         {
@@ -80,7 +82,10 @@ internal sealed class ImageSearchModels : IDisposable
             _ => throw new InvalidOperationException(
                 $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls or ViTMean."),
         };
-        return new OnnxImageEncoderOptions { ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling, SessionOptions = session };
+        return new OnnxImageEncoderOptions
+        {
+            ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling, OnnxRuntime = runtime, ModelVariant = options.ModelVariant,
+        };
     }
 
     private T Own<T>(T encoder)

@@ -1,4 +1,5 @@
-using VectorImageSearch.Onnx.Runtime;
+using Microsoft.ML.OnnxRuntime;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch;
 
@@ -46,14 +47,35 @@ public sealed partial class ImageSearchOptions
     public bool InferenceThreadSpinning { get; set; } = true;
 
     /// <summary>
-    /// Where the models run: <see cref="OnnxExecutionProvider.Cpu"/> (the default) or <see cref="OnnxExecutionProvider.Cuda"/>,
-    /// which needs ONNX Runtime's CUDA provider libraries and a GPU; loading the models fails with a message naming
-    /// what is missing otherwise.
+    /// Where the models run: <see cref="OnnxExecutionProvider.Cpu"/> (the default), Cuda, TensorRT, DirectML, CoreML or
+    /// OpenVINO. Each needs the application to reference the ONNX Runtime package that carries it (docs/packaging.md);
+    /// loading the models fails with a message naming the package and the missing library otherwise, unless
+    /// <see cref="ExecutionProviderFallbackToCpu"/> is set.
     /// </summary>
     public OnnxExecutionProvider ExecutionProvider { get; set; } = OnnxExecutionProvider.Cpu;
 
-    /// <summary>The GPU the models run on when <see cref="ExecutionProvider"/> is CUDA.</summary>
-    public int CudaDeviceId { get; set; }
+    /// <summary>The GPU the models run on (CUDA, TensorRT or DirectML device id).</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>The GPU the models run on when <see cref="ExecutionProvider"/> is CUDA (the configuration key of earlier versions).</summary>
+    [Obsolete("Use DeviceId, which applies to every GPU execution provider.")]
+    public int CudaDeviceId
+    {
+        get => DeviceId;
+        set => DeviceId = value;
+    }
+
+    /// <summary>When the <see cref="ExecutionProvider"/> cannot load, run on the CPU and log a warning instead of failing.</summary>
+    public bool ExecutionProviderFallbackToCpu { get; set; }
+
+    /// <summary>
+    /// Which file of a Hugging Face ONNX export runs: <see cref="OnnxModelVariant.Fp32"/> (the default), Fp16,
+    /// Quantized, Int8, UInt8, Q4, Q4F16 or Bnb4 (<c>onnx/vision_model_fp16.onnx</c> and so on).
+    /// </summary>
+    public OnnxModelVariant ModelVariant { get; set; } = OnnxModelVariant.Fp32;
+
+    /// <summary>Called with ONNX Runtime's <see cref="SessionOptions"/> of every model session, after the settings above (not bindable from configuration).</summary>
+    public Action<SessionOptions>? ConfigureSessionOptions { get; set; }
 
     /// <summary>Whether IndexDirectoryAsync looks into subfolders.</summary>
     public bool IncludeSubdirectories { get; set; } = true;
@@ -115,11 +137,17 @@ public sealed partial class ImageSearchOptions
         }
         if (!Enum.IsDefined(ExecutionProvider))
         {
-            throw new InvalidOperationException($"ImageSearchOptions.ExecutionProvider '{ExecutionProvider}' is unknown; use Cpu or Cuda.");
+            throw new InvalidOperationException(
+                $"ImageSearchOptions.ExecutionProvider '{ExecutionProvider}' is unknown; use Cpu, Cuda, TensorRT, DirectML, CoreML or OpenVINO.");
         }
-        if (CudaDeviceId < 0)
+        if (DeviceId < 0)
         {
-            throw new InvalidOperationException($"ImageSearchOptions.CudaDeviceId must be 0 or more, not {CudaDeviceId}.");
+            throw new InvalidOperationException($"ImageSearchOptions.DeviceId must be 0 or more, not {DeviceId}.");
+        }
+        if (!Enum.IsDefined(ModelVariant))
+        {
+            throw new InvalidOperationException(
+                $"ImageSearchOptions.ModelVariant '{ModelVariant}' is unknown; use Fp32, Fp16, Quantized, Int8, UInt8, Q4, Q4F16 or Bnb4.");
         }
         if (string.IsNullOrWhiteSpace(IndexSpec))
         {

@@ -8,7 +8,7 @@ using VectorImageSearch.Faiss;
 using VectorImageSearch.Faiss.Tests.Data;
 using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Onnx.Runtime;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.Benchmarks.Compare;
 
@@ -271,7 +271,7 @@ internal static class CompareRunner
         using var encoder = new ClipImageEncoder(new ClipEncoderOptions
         {
             ModelFolder = model,
-            SessionOptions = OnnxSessionOptions.Default with { IntraOpThreads = threads, AllowThreadSpinning = !options.Flag("no-spin") },
+            OnnxRuntime = OnnxRuntimeOptions.Default with { IntraOpThreads = threads, AllowThreadSpinning = !options.Flag("no-spin") },
         });
         var recipe = encoder.Recipe;
         var length = encoder.PreprocessedLength;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VectorImageSearch.Onnx.Encoders;
 
@@ -12,7 +13,7 @@ public static class OnnxEncoderServiceCollectionExtensions
     /// <summary>
     /// Registers the CLIP text and image encoders of one model folder: <see cref="ClipTextEncoder"/> as itself,
     /// <see cref="ITextEncoder"/> and <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings;
-    /// <see cref="ClipImageEncoder"/> as itself, <see cref="IImageEncoder"/> and the generator of <see cref="ImageInput"/>s.
+    /// <see cref="ClipImageEncoder"/> as itself, <see cref="IImageEncoder"/> and the generators of <see cref="ImageInput"/>s and <see cref="DataContent"/> images.
     /// The interfaces are added only when not registered already.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -38,18 +39,19 @@ public static class OnnxEncoderServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ClipEncoderOptions>().Configure(configure);
-        services.TryAddSingleton(provider => new ClipTextEncoder(provider.GetRequiredService<IOptions<ClipEncoderOptions>>().Value));
-        services.TryAddSingleton(provider => new ClipImageEncoder(provider.GetRequiredService<IOptions<ClipEncoderOptions>>().Value));
+        services.TryAddSingleton(provider => new ClipTextEncoder(provider.GetRequiredService<IOptions<ClipEncoderOptions>>().Value, provider.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(provider => new ClipImageEncoder(provider.GetRequiredService<IOptions<ClipEncoderOptions>>().Value, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<ITextEncoder>(provider => provider.GetRequiredService<ClipTextEncoder>());
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider => provider.GetRequiredService<ClipTextEncoder>());
         services.TryAddSingleton<IImageEncoder>(provider => provider.GetRequiredService<ClipImageEncoder>());
         services.TryAddSingleton<IEmbeddingGenerator<ImageInput, Embedding<float>>>(provider => provider.GetRequiredService<ClipImageEncoder>());
+        services.TryAddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(provider => provider.GetRequiredService<ClipImageEncoder>());
         return services;
     }
 
     /// <summary>
     /// Registers an <see cref="OnnxImageEncoder"/> for an image backbone as itself, and as <see cref="IImageEncoder"/> and
-    /// the generator of <see cref="ImageInput"/>s when those are not registered already.
+    /// the generators of <see cref="ImageInput"/>s and <see cref="DataContent"/> images when those are not registered already.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="modelPath">An ONNX file or a model folder.</param>
@@ -77,9 +79,10 @@ public static class OnnxEncoderServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<OnnxImageEncoderOptions>().Configure(configure);
-        services.TryAddSingleton(provider => new OnnxImageEncoder(provider.GetRequiredService<IOptions<OnnxImageEncoderOptions>>().Value));
+        services.TryAddSingleton(provider => new OnnxImageEncoder(provider.GetRequiredService<IOptions<OnnxImageEncoderOptions>>().Value, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IImageEncoder>(provider => provider.GetRequiredService<OnnxImageEncoder>());
         services.TryAddSingleton<IEmbeddingGenerator<ImageInput, Embedding<float>>>(provider => provider.GetRequiredService<OnnxImageEncoder>());
+        services.TryAddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(provider => provider.GetRequiredService<OnnxImageEncoder>());
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Onnx.Runtime;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.Onnx.Encoders;
 
@@ -13,8 +13,11 @@ public sealed class ClipEncoderOptions
     /// </summary>
     public string ModelFolder { get; set; } = string.Empty;
 
-    /// <summary>How the ONNX sessions run (threads, optimisation, CPU or CUDA).</summary>
-    public OnnxSessionOptions SessionOptions { get; set; } = OnnxSessionOptions.Default;
+    /// <summary>How ONNX Runtime runs the model: execution provider (CPU, CUDA, TensorRT, DirectML, Core ML, OpenVINO), CPU fallback, threads, and a hook on its <c>SessionOptions</c>.</summary>
+    public OnnxRuntimeOptions OnnxRuntime { get; set; } = OnnxRuntimeOptions.Default;
+
+    /// <summary>Which file of a Hugging Face ONNX export runs: <see cref="OnnxModelVariant.Fp32"/> (the default, no suffix), <c>_fp16</c>, <c>_quantized</c>, <c>_int8</c>, <c>_uint8</c>, <c>_q4</c>, <c>_q4f16</c> or <c>_bnb4</c>.</summary>
+    public OnnxModelVariant ModelVariant { get; set; } = OnnxModelVariant.Fp32;
 
     /// <summary>The most texts or images given to the model in one run; larger batches are split. Default 32.</summary>
     public int MaxBatchSize { get; set; } = 32;

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using VectorImageSearch.Onnx.Imaging;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.Onnx.Encoders;
 
@@ -12,7 +15,7 @@ public sealed class ClipImageEncoder : ImageEncoderBase
 {
     /// <summary>Loads the image tower of the CLIP model in <paramref name="modelFolder"/>.</summary>
     /// <param name="modelFolder">The model folder.</param>
-    /// <exception cref="ModelLoadException">The folder, its vision model or its preprocessing config is missing or unusable.</exception>
+    /// <exception cref="ModelLoadException">The folder, its vision model or its preprocessing config is missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
     public ClipImageEncoder(string modelFolder)
         : this(new ClipEncoderOptions { ModelFolder = modelFolder })
     {
@@ -20,9 +23,18 @@ public sealed class ClipImageEncoder : ImageEncoderBase
 
     /// <summary>Loads the image tower with <paramref name="options"/>.</summary>
     /// <param name="options">The model folder and settings.</param>
-    /// <exception cref="ModelLoadException">The folder, its vision model or its preprocessing config is missing or unusable.</exception>
-    public ClipImageEncoder(ClipEncoderOptions options)
-        : base(Load(options, out var folder))
+    /// <exception cref="ModelLoadException">The folder, its vision model or its preprocessing config is missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+        public ClipImageEncoder(ClipEncoderOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Loads the image tower with <paramref name="options"/>, logging to <paramref name="loggerFactory"/>.</summary>
+    /// <param name="options">The model folder and settings.</param>
+    /// <param name="loggerFactory">Receives the CPU-fallback warning and the fixed-batch note; null for none.</param>
+    /// <exception cref="ModelLoadException">The folder, its vision model or its preprocessing config is missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+        public ClipImageEncoder(ClipEncoderOptions options, ILoggerFactory? loggerFactory)
+        : base(Load(options, loggerFactory, out var folder))
     {
         ModelFolder = folder;
     }
@@ -36,21 +48,30 @@ public sealed class ClipImageEncoder : ImageEncoderBase
     /// </summary>
     public override string ModelFingerprint => Core.Fingerprint;
 
-    internal static ImageEmbeddingModel TryLoad(string modelFile, PreprocessRecipe recipe, ImageModelSelection selection, ClipEncoderOptions options) =>
-        ImageEmbeddingModel.Load(modelFile, recipe, selection, options.SessionOptions ?? Runtime.OnnxSessionOptions.Default, options.MaxBatchSize);
-
-    private static ImageEncoderCore Load(ClipEncoderOptions options, out string modelFolder)
+    private static ImageEncoderCore Load(ClipEncoderOptions options, ILoggerFactory? loggerFactory, out string modelFolder)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var logger = (ILogger?)loggerFactory?.CreateLogger<ClipImageEncoder>() ?? NullLogger.Instance;
         var folder = ModelFiles.RequireFolder(options.ModelFolder);
-        var modelFile = ModelFiles.FindClipTower(folder, "vision_model.onnx", "vision");
-        var recipe = options.Recipe
-            ?? (File.Exists(Path.Combine(folder, PreprocessRecipe.ConfigFileName)) ? PreprocessRecipe.FromFolder(folder) : PreprocessRecipe.Clip224);
-        var selection = new ImageModelSelection("CLIP image encoder", null, null, ["image_embeds", "pooler_output"], [], EmbeddingPooling.None);
-        var model = TryLoad(modelFile, recipe, selection, options);
+        var modelFile = ModelFiles.FindClipTower(folder, "vision_model.onnx", "vision", options.ModelVariant);
+        var selection = new ImageModelSelection("CLIP image encoder", null, null, ["image_embeds", "pooler_output", "embedding"], [], EmbeddingPooling.None);
+        var model = ImageEmbeddingModel.Load(modelFile, options.Recipe ?? DefaultRecipe(folder), selection, options.OnnxRuntime ?? OnnxRuntimeOptions.Default,
+            options.MaxBatchSize, logger);
         var name = ModelFiles.NameOf(folder);
         modelFolder = folder;
+        var variant = options.ModelVariant;
         return new ImageEncoderCore(model, name, options.DecodeOptions,
-            () => ModelFingerprints.Compute(name, folder, ModelFiles.ClipFingerprintFiles(folder), string.Empty));
+            () => ModelFingerprints.Compute(name, folder, ModelFiles.ClipFingerprintFiles(folder, variant), string.Empty));
+    }
+
+    /// <summary>The folder's <c>preprocessor_config.json</c>, else Immich's <c>visual/preprocess_cfg.json</c>, else CLIP's 224 recipe.</summary>
+    private static PreprocessRecipe DefaultRecipe(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, PreprocessRecipe.ConfigFileName)))
+        {
+            return PreprocessRecipe.FromFolder(folder);
+        }
+        var immich = Path.Combine(folder, ModelFiles.ImmichVisual, ImmichPreprocessConfig.FileName);
+        return File.Exists(immich) ? ImmichPreprocessConfig.Read(immich) : PreprocessRecipe.Clip224;
     }
 }

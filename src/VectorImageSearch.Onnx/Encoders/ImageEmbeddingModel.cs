@@ -1,33 +1,42 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Onnx.Runtime;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.Onnx.Encoders;
 
 /// <summary>
 /// Runs an image model on preprocessed NCHW batches and writes pooled, L2-normalised embeddings: the input, output,
-/// pooling and dimension are found and checked once, when the model is loaded. Thread-safe.
+/// pooling and dimension are found and checked once, when the model is loaded. Float16 inputs and outputs are
+/// converted; a model with a fixed batch size runs at that size (a smaller batch is padded). Thread-safe.
 /// </summary>
-internal sealed unsafe class ImageEmbeddingModel : IDisposable
+internal sealed unsafe partial class ImageEmbeddingModel : IDisposable
 {
-    private const long ClipStartToken = 49406;
-    private const long ClipEndToken = 49407;
-
-    private readonly OnnxSession _session;
+    private readonly ModelSession _session;
     private readonly int _pixelInput;
     private readonly int _output;
-    private readonly int[] _extraInputIndices;
-    private readonly OnnxTensor[] _extraInputs;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly OrtValue[] _extraInputs;
     private readonly bool _prebindOutput;
+    private readonly int _fixedBatch;
 
-    private ImageEmbeddingModel(OnnxSession session, string modelFile, PreprocessRecipe recipe, ImageModelSelection selection, int maxBatchSize)
+    private ImageEmbeddingModel(ModelSession session, string modelFile, PreprocessRecipe recipe, ImageModelSelection selection, int maxBatchSize)
     {
         _session = session;
         ModelFile = modelFile;
         Recipe = recipe;
-        MaxBatchSize = maxBatchSize;
         _pixelInput = SelectInput(selection);
-        (_extraInputIndices, _extraInputs) = CreateExtraInputs(selection);
+        _fixedBatch = session.Inputs[_pixelInput].FixedBatch;
+        MaxBatchSize = _fixedBatch > 0 ? _fixedBatch : maxBatchSize;
+        var extras = ImageModelConstants.Create(session, _pixelInput, selection.Purpose);
+        _extraInputs = extras.Values;
+        _inputNames = [session.Inputs[_pixelInput].Name, .. extras.Names];
         _output = SelectOutput(selection);
+        _outputNames = [session.Outputs[_output].Name];
         var output = session.Outputs[_output];
         Pooling = ResolvePooling(output, selection);
         var declared = Pooling switch
@@ -49,8 +58,11 @@ internal sealed unsafe class ImageEmbeddingModel : IDisposable
     /// <summary>How images are turned into the input tensor.</summary>
     public PreprocessRecipe Recipe { get; }
 
-    /// <summary>The largest number of images given to the model in one run; larger batches are split.</summary>
+    /// <summary>The largest number of images given to the model in one run (its fixed batch size, when it has one); larger batches are split.</summary>
     public int MaxBatchSize { get; }
+
+    /// <summary>The model's fixed batch size, or 0 when its batch axis is dynamic.</summary>
+    public int FixedBatch => _fixedBatch;
 
     /// <summary>The embedding length.</summary>
     public int Dimension { get; }
@@ -58,11 +70,14 @@ internal sealed unsafe class ImageEmbeddingModel : IDisposable
     /// <summary>The pooling applied to the output (never <see cref="EmbeddingPooling.Auto"/>).</summary>
     public EmbeddingPooling Pooling { get; }
 
+    /// <summary>The execution provider the model runs on.</summary>
+    public OnnxExecutionProvider Provider => _session.Provider;
+
     /// <summary>The output used.</summary>
-    public OnnxTensorInfo Output => _session.Outputs[_output];
+    public ModelTensorInfo Output => _session.Outputs[_output];
 
     /// <summary>The pixel input used.</summary>
-    public OnnxTensorInfo Input => _session.Inputs[_pixelInput];
+    public ModelTensorInfo Input => _session.Inputs[_pixelInput];
 
     /// <summary>Floats per preprocessed image.</summary>
     public int PreprocessedLength => Recipe.TensorLength;
@@ -72,15 +87,22 @@ internal sealed unsafe class ImageEmbeddingModel : IDisposable
 
     /// <summary>Loads <paramref name="modelFile"/> and checks it fits <paramref name="selection"/> and <paramref name="recipe"/>.</summary>
     /// <exception cref="ModelLoadException">ONNX Runtime cannot load the file, or its inputs or outputs do not fit; the message names the file and the problem.</exception>
-    public static ImageEmbeddingModel Load(string modelFile, PreprocessRecipe recipe, ImageModelSelection selection, OnnxSessionOptions sessionOptions, int maxBatchSize)
+    public static ImageEmbeddingModel Load(string modelFile, PreprocessRecipe recipe, ImageModelSelection selection, OnnxRuntimeOptions runtime,
+        int maxBatchSize, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        var session = ModelFiles.OpenSession(modelFile, sessionOptions);
+        var session = ModelSession.Open(modelFile, runtime, logger);
         try
         {
-            return new ImageEmbeddingModel(session, modelFile, recipe, selection, maxBatchSize);
+            var model = new ImageEmbeddingModel(session, modelFile, recipe, selection, maxBatchSize);
+            if (model._fixedBatch > 0)
+            {
+                logger.LogInformation("Model {File} has a fixed batch size of {Batch}: it runs {Batch} image(s) at a time, padding smaller batches.",
+                    modelFile, model._fixedBatch, model._fixedBatch);
+            }
+            return model;
         }
-        catch (OnnxRuntimeException e)
+        catch (InvalidOperationException e)
         {
             session.Dispose();
             throw new ModelLoadException(modelFile, $"a trial run failed: {e.Message}", e);
@@ -108,15 +130,12 @@ internal sealed unsafe class ImageEmbeddingModel : IDisposable
         {
             throw new ArgumentException($"{count} embeddings need {(long)count * Dimension} floats; {embeddings.Length} were given.", nameof(embeddings));
         }
-        fixed (float* pixelBase = pixels)
-        fixed (float* embeddingBase = embeddings)
+        for (var start = 0; start < count; start += MaxBatchSize)
         {
-            for (var start = 0; start < count; start += MaxBatchSize)
-            {
-                var n = Math.Min(MaxBatchSize, count - start);
-                RunBatch(pixelBase + (long)start * length, n, embeddingBase + (long)start * Dimension, cancellationToken);
-                EmbeddingMath.NormalizeRows(new Span<float>(embeddingBase + (long)start * Dimension, n * Dimension), Dimension);
-            }
+            var n = Math.Min(MaxBatchSize, count - start);
+            var rows = embeddings.Slice(start * Dimension, n * Dimension);
+            RunBatch(pixels.Slice(start * length, n * length), n, rows, cancellationToken);
+            EmbeddingMath.NormalizeRows(rows, Dimension);
         }
     }
 
@@ -124,242 +143,186 @@ internal sealed unsafe class ImageEmbeddingModel : IDisposable
     public void Dispose()
     {
         _session.Dispose();
-        foreach (var tensor in _extraInputs)
+        foreach (var value in _extraInputs)
         {
-            tensor.Dispose();
+            value.Dispose();
         }
     }
 
-    private void RunBatch(float* pixels, int n, float* destination, CancellationToken cancellationToken)
+    private void RunBatch(ReadOnlySpan<float> pixels, int n, Span<float> destination, CancellationToken cancellationToken)
     {
-        ReadOnlySpan<long> shape = [n, 3, Recipe.OutputHeight, Recipe.OutputWidth];
-        using var input = OnnxTensor.FromPointer(pixels, checked(n * PreprocessedLength), shape);
-        var inputs = new OnnxTensor[1 + _extraInputs.Length];
-        var indices = new int[inputs.Length];
-        inputs[0] = input;
-        indices[0] = _pixelInput;
-        _extraInputs.CopyTo(inputs, 1);
-        _extraInputIndices.CopyTo(indices, 1);
-        var outputs = new OnnxTensor?[1];
-        using var bound = _prebindOutput ? OnnxTensor.FromPointer(destination, n * Dimension, [n, Dimension]) : null;
-        outputs[0] = bound;
-        _session.Run(indices, inputs, [_output], outputs, cancellationToken);
-        if (bound is not null)
+        // A fixed-batch model always gets its batch size: the rows past n are zeros and their outputs are dropped.
+        var rows = _fixedBatch > 0 ? _fixedBatch : n;
+        var length = PreprocessedLength;
+        var half = Input.ElementType == TensorElementType.Float16;
+        float[]? paddedFloats = null;
+        Half[]? halves = null;
+        try
         {
-            return;
+            if (half)
+            {
+                halves = ArrayPool<Half>.Shared.Rent(rows * length);
+                TensorPrimitives.ConvertToHalf(pixels, halves);
+                halves.AsSpan(pixels.Length, (rows - n) * length).Clear();
+            }
+            else if (rows != n)
+            {
+                paddedFloats = ArrayPool<float>.Shared.Rent(rows * length);
+                pixels.CopyTo(paddedFloats);
+                paddedFloats.AsSpan(pixels.Length, (rows - n) * length).Clear();
+            }
+            fixed (float* floatInput = paddedFloats is null ? pixels : paddedFloats)
+            fixed (Half* halfInput = halves)
+            {
+                long[] shape = [rows, 3, Recipe.OutputHeight, Recipe.OutputWidth];
+                using var input = half
+                    ? TensorValues.Over(halfInput, rows * length, shape, TensorElementType.Float16)
+                    : TensorValues.Over(floatInput, rows * length, shape, TensorElementType.Float);
+                var inputs = new OrtValue[1 + _extraInputs.Length];
+                inputs[0] = input;
+                _extraInputs.CopyTo(inputs, 1);
+                if (_prebindOutput)
+                {
+                    RunPrebound(inputs, n, rows, destination, cancellationToken);
+                }
+                else
+                {
+                    RunAllocated(inputs, n, rows, destination, cancellationToken);
+                }
+            }
         }
-        using var result = outputs[0]!;
-        CheckResultShape(result, n);
-        EmbeddingMath.Pool(result.GetData<float>(), result.Shape, Pooling, new Span<float>(destination, n * Dimension));
+        finally
+        {
+            if (paddedFloats is not null)
+            {
+                ArrayPool<float>.Shared.Return(paddedFloats);
+            }
+            if (halves is not null)
+            {
+                ArrayPool<Half>.Shared.Return(halves);
+            }
+        }
     }
 
-    private void CheckResultShape(OnnxTensor result, int n)
+    /// <summary>The output is [N, D] with a known D: ONNX Runtime writes it in place (into the destination itself for float and no padding).</summary>
+    private void RunPrebound(OrtValue[] inputs, int n, int rows, Span<float> destination, CancellationToken cancellationToken)
     {
-        var shape = result.Shape;
-        var expectedRank = Pooling switch
+        var half = Output.ElementType == TensorElementType.Float16;
+        var cells = rows * Dimension;
+        float[]? floats = null;
+        Half[]? halves = null;
+        try
         {
-            EmbeddingPooling.None => 2,
-            EmbeddingPooling.GlobalAverage => 4,
-            _ => 3,
-        };
+            if (half)
+            {
+                halves = ArrayPool<Half>.Shared.Rent(cells);
+            }
+            else if (rows != n)
+            {
+                floats = ArrayPool<float>.Shared.Rent(cells);
+            }
+            fixed (float* direct = destination)
+            fixed (float* padded = floats)
+            fixed (Half* halfOutput = halves)
+            {
+                long[] shape = [rows, Dimension];
+                using var output = half
+                    ? TensorValues.Over(halfOutput, cells, shape, TensorElementType.Float16)
+                    : TensorValues.Over(floats is null ? direct : padded, cells, shape, TensorElementType.Float);
+                _session.Run(_inputNames, inputs, _outputNames, [output], cancellationToken);
+            }
+            if (halves is not null)
+            {
+                TensorPrimitives.ConvertToSingle(halves.AsSpan(0, n * Dimension), destination);
+            }
+            else
+            {
+                floats?.AsSpan(0, n * Dimension).CopyTo(destination);
+            }
+        }
+        finally
+        {
+            if (floats is not null)
+            {
+                ArrayPool<float>.Shared.Return(floats);
+            }
+            if (halves is not null)
+            {
+                ArrayPool<Half>.Shared.Return(halves);
+            }
+        }
+    }
+
+    /// <summary>The output needs pooling or has an unknown width: ONNX Runtime allocates it, then it is pooled into the destination.</summary>
+    private void RunAllocated(OrtValue[] inputs, int n, int rows, Span<float> destination, CancellationToken cancellationToken)
+    {
+        using var results = _session.Run(_inputNames, inputs, _outputNames, cancellationToken);
+        var result = results.First();
+        var shape = result.GetTensorTypeAndShape().Shape;
+        CheckResultShape(shape, rows);
+        float[]? converted = null;
+        float[]? pooled = null;
+        try
+        {
+            var data = TensorValues.ReadFloats(result, ModelFile, Output.Name, ref converted);
+            if (rows == n)
+            {
+                EmbeddingMath.Pool(data, shape, Pooling, destination);
+            }
+            else
+            {
+                pooled = ArrayPool<float>.Shared.Rent(rows * Dimension);
+                EmbeddingMath.Pool(data, shape, Pooling, pooled.AsSpan(0, rows * Dimension));
+                pooled.AsSpan(0, n * Dimension).CopyTo(destination);
+            }
+        }
+        finally
+        {
+            if (converted is not null)
+            {
+                ArrayPool<float>.Shared.Return(converted);
+            }
+            if (pooled is not null)
+            {
+                ArrayPool<float>.Shared.Return(pooled);
+            }
+        }
+    }
+
+    private void CheckResultShape(long[] shape, int n)
+    {
+        var expectedRank = PoolingRank(Pooling);
         var width = Pooling is EmbeddingPooling.ClsToken or EmbeddingPooling.MeanTokens ? shape.Length == 3 ? shape[2] : -1 : shape.Length > 1 ? shape[1] : -1;
-        if (result.ElementType != OnnxElementType.Float || shape.Length != expectedRank || shape[0] != n || width != Dimension
+        if (shape.Length != expectedRank || shape[0] != n || width != Dimension
             || (Pooling is EmbeddingPooling.ClsToken or EmbeddingPooling.MeanTokens && shape[1] < 1))
         {
             throw new InvalidOperationException(
-                $"Model '{ModelFile}' returned {result.ElementType}[{string.Join(", ", shape.ToArray())}] from output '{Output.Name}' for {n} images; " +
-                $"expected a rank-{expectedRank} float tensor of {n} items with {Dimension} features.");
+                $"Model '{ModelFile}' returned [{string.Join(", ", shape)}] from output '{Output.Name}' for {n} images; " +
+                $"expected a rank-{expectedRank} tensor of {n} items with {Dimension} features.");
         }
-    }
-
-    private int SelectInput(ImageModelSelection selection)
-    {
-        int index;
-        if (selection.InputName is { } name)
-        {
-            index = _session.GetInputIndex(name);
-            if (index < 0)
-            {
-                throw new ModelLoadException(ModelFile, $"the model has no input '{name}'; its inputs are {OnnxSession.Describe(_session.Inputs)}.");
-            }
-        }
-        else
-        {
-            index = _session.GetInputIndex("pixel_values");
-            if (index < 0)
-            {
-                var candidates = Enumerable.Range(0, _session.Inputs.Count)
-                    .Where(i => _session.Inputs[i].IsTensor && _session.Inputs[i].ElementType == OnnxElementType.Float && _session.Inputs[i].Rank == 4)
-                    .ToList();
-                if (candidates.Count != 1)
-                {
-                    throw new ModelLoadException(ModelFile,
-                        $"the {selection.Purpose} needs one [N, 3, H, W] float image input (or one named pixel_values), but the model's inputs are {OnnxSession.Describe(_session.Inputs)}.");
-                }
-                index = candidates[0];
-            }
-        }
-        var info = _session.Inputs[index];
-        var fits = info.IsTensor && info.ElementType == OnnxElementType.Float && info.Rank == 4
-            && info.Dimensions[1] is -1 or 3
-            && (info.Dimensions[2] == -1 || info.Dimensions[2] == Recipe.OutputHeight)
-            && (info.Dimensions[3] == -1 || info.Dimensions[3] == Recipe.OutputWidth);
-        if (!fits)
-        {
-            throw new ModelLoadException(ModelFile,
-                $"input '{info}' does not take the [N, 3, {Recipe.OutputHeight}, {Recipe.OutputWidth}] float images the {selection.Purpose} feeds " +
-                $"(preprocessing recipe {Recipe.ProcessorType}, {Recipe.OutputWidth}×{Recipe.OutputHeight}).");
-        }
-        return index;
-    }
-
-    /// <summary>Constant inputs for the text side of a combined CLIP graph (a start and an end token), so the image side can run.</summary>
-    private (int[] Indices, OnnxTensor[] Tensors) CreateExtraInputs(ImageModelSelection selection)
-    {
-        var indices = new List<int>();
-        var tensors = new List<OnnxTensor>();
-        try
-        {
-            for (var i = 0; i < _session.Inputs.Count; i++)
-            {
-                if (i == _pixelInput)
-                {
-                    continue;
-                }
-                var info = _session.Inputs[i];
-                var isTokenInput = info.Name is "input_ids" or "attention_mask" or "position_ids";
-                if (!isTokenInput || !info.IsTensor || info.Rank != 2 || info.ElementType is not (OnnxElementType.Int64 or OnnxElementType.Int32))
-                {
-                    throw new ModelLoadException(ModelFile,
-                        $"the model also needs input '{info}', which the {selection.Purpose} cannot feed (it feeds images, and dummy input_ids/attention_mask/position_ids to a combined CLIP graph).");
-                }
-                var length = info.Dimensions[1] > 0 ? (int)info.Dimensions[1] : 2;
-                var values = new long[length];
-                for (var t = 0; t < length; t++)
-                {
-                    values[t] = info.Name switch
-                    {
-                        "input_ids" => t == 0 ? ClipStartToken : t == 1 ? ClipEndToken : 0,
-                        "attention_mask" => t < 2 ? 1 : 0,
-                        _ => t,
-                    };
-                }
-                tensors.Add(info.ElementType == OnnxElementType.Int64
-                    ? OnnxTensor.FromArray(values, 1, length)
-                    : OnnxTensor.FromArray(values.Select(v => (int)v).ToArray(), 1, length));
-                indices.Add(i);
-            }
-            return (indices.ToArray(), tensors.ToArray());
-        }
-        catch
-        {
-            tensors.ForEach(t => t.Dispose());
-            throw;
-        }
-    }
-
-    private int SelectOutput(ImageModelSelection selection)
-    {
-        var outputs = _session.Outputs;
-        if (selection.OutputName is { } name)
-        {
-            var index = _session.GetOutputIndex(name);
-            return index >= 0 ? index
-                : throw new ModelLoadException(ModelFile, $"the model has no output '{name}'; its outputs are {OnnxSession.Describe(outputs)}.");
-        }
-        foreach (var preferred in selection.PreferredOutputs)
-        {
-            var index = _session.GetOutputIndex(preferred);
-            if (index >= 0)
-            {
-                return index;
-            }
-        }
-        foreach (var rank in selection.RankPreference)
-        {
-            var matches = Enumerable.Range(0, outputs.Count)
-                .Where(i => outputs[i].IsTensor && outputs[i].ElementType == OnnxElementType.Float && outputs[i].Rank == rank)
-                .OrderBy(i => outputs[i].Name.Contains("pool", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-                .ToList();
-            if (matches.Count > 0)
-            {
-                return matches[0];
-            }
-        }
-        var wanted = string.Join(" or ", selection.PreferredOutputs.Select(n => $"'{n}'").Concat(selection.RankPreference.Select(RankShape)));
-        throw new ModelLoadException(ModelFile,
-            $"the model has no output the {selection.Purpose} can use (it needs {wanted}); its outputs are {OnnxSession.Describe(outputs)}.");
-    }
-
-    private EmbeddingPooling ResolvePooling(OnnxTensorInfo output, ImageModelSelection selection)
-    {
-        if (!output.IsTensor || output.ElementType != OnnxElementType.Float)
-        {
-            throw new ModelLoadException(ModelFile, $"output '{output}' is not a float tensor, so it is not an embedding the {selection.Purpose} can use.");
-        }
-        var pooling = selection.Pooling;
-        if (pooling == EmbeddingPooling.Auto)
-        {
-            pooling = output.Rank switch
-            {
-                2 => EmbeddingPooling.None,
-                3 => EmbeddingPooling.ClsToken,
-                4 => EmbeddingPooling.GlobalAverage,
-                _ => EmbeddingPooling.Auto,
-            };
-        }
-        var rankFits = pooling switch
-        {
-            EmbeddingPooling.None => output.Rank == 2,
-            EmbeddingPooling.GlobalAverage => output.Rank == 4,
-            EmbeddingPooling.ClsToken or EmbeddingPooling.MeanTokens => output.Rank == 3,
-            _ => false,
-        };
-        if (!rankFits)
-        {
-            var needed = selection.Pooling == EmbeddingPooling.Auto ? "[N, D], [N, C, H, W] or [N, T, D]" : RankShape(PoolingRank(selection.Pooling));
-            throw new ModelLoadException(ModelFile,
-                $"output '{output}' is {output.Rank}-D, not an embedding per image: the {selection.Purpose} needs a {needed} float output" +
-                (selection.Pooling == EmbeddingPooling.Auto ? "." : $" for {selection.Pooling} pooling."));
-        }
-        if (output.Dimensions[0] > 1)
-        {
-            throw new ModelLoadException(ModelFile, $"output '{output}' has a fixed batch of {output.Dimensions[0]}; the {selection.Purpose} needs a dynamic batch axis.");
-        }
-        return pooling;
     }
 
     private int ProbeDimension()
     {
-        var zeros = new float[PreprocessedLength];
-        var inputs = new OnnxTensor[1 + _extraInputs.Length];
-        var indices = new int[inputs.Length];
-        using var input = OnnxTensor.FromArray(zeros, 1, 3, Recipe.OutputHeight, Recipe.OutputWidth);
-        inputs[0] = input;
-        indices[0] = _pixelInput;
-        _extraInputs.CopyTo(inputs, 1);
-        _extraInputIndices.CopyTo(indices, 1);
-        var outputs = new OnnxTensor?[1];
-        _session.Run(indices, inputs, [_output], outputs);
-        using var result = outputs[0]!;
-        var shape = result.Shape;
-        return Pooling is EmbeddingPooling.ClsToken or EmbeddingPooling.MeanTokens
-            ? shape.Length == 3 ? (int)shape[2] : -1
-            : shape.Length > 1 ? (int)shape[1] : -1;
+        var rows = Math.Max(_fixedBatch, 1);
+        var zeros = new float[rows * PreprocessedLength];
+        fixed (float* pixels = zeros)
+        {
+            long[] shape = [rows, 3, Recipe.OutputHeight, Recipe.OutputWidth];
+            var half = Input.ElementType == TensorElementType.Float16;
+            var halves = half ? new Half[zeros.Length] : null;
+            fixed (Half* halfPixels = halves)
+            {
+                using var input = half
+                    ? TensorValues.Over(halfPixels, zeros.Length, shape, TensorElementType.Float16)
+                    : TensorValues.Over(pixels, zeros.Length, shape, TensorElementType.Float);
+                OrtValue[] inputs = [input, .. _extraInputs];
+                using var results = _session.Run(_inputNames, inputs, _outputNames, CancellationToken.None);
+                var result = results.First().GetTensorTypeAndShape().Shape;
+                return Pooling is EmbeddingPooling.ClsToken or EmbeddingPooling.MeanTokens
+                    ? result.Length == 3 ? (int)result[2] : -1
+                    : result.Length > 1 ? (int)result[1] : -1;
+            }
+        }
     }
-
-    private static int PoolingRank(EmbeddingPooling pooling) => pooling switch
-    {
-        EmbeddingPooling.None => 2,
-        EmbeddingPooling.GlobalAverage => 4,
-        _ => 3,
-    };
-
-    private static string RankShape(int rank) => rank switch
-    {
-        2 => "[N, D]",
-        3 => "[N, T, D]",
-        4 => "[N, C, H, W]",
-        _ => $"rank-{rank}",
-    };
 }

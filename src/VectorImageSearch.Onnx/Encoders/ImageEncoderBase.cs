@@ -6,9 +6,12 @@ namespace VectorImageSearch.Onnx.Encoders;
 /// <summary>
 /// The members <see cref="ClipImageEncoder"/> and <see cref="OnnxImageEncoder"/> share: both embed images with one ONNX
 /// model and differ only in how they find and load it. Embeddings are L2-normalised. Thread-safe; runs on the calling
-/// thread (the async methods complete synchronously). Only this library derives from it.
+/// thread (the async methods complete synchronously). Only this library derives from it. Also an
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="DataContent"/> images, the convention
+/// Microsoft.Extensions.VectorData uses for image queries.
 /// </summary>
-public abstract class ImageEncoderBase : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>, IDisposable
+public abstract class ImageEncoderBase : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>,
+    IEmbeddingGenerator<DataContent, Embedding<float>>, IDisposable
 {
     private protected ImageEncoderBase(ImageEncoderCore core) => Core = core;
 
@@ -59,6 +62,19 @@ public abstract class ImageEncoderBase : IImageEncoder, IEmbeddingGenerator<Imag
     /// <inheritdoc />
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<ImageInput> values, EmbeddingGenerationOptions? options = null,
         CancellationToken cancellationToken = default) => Core.GenerateAsync(values, options, cancellationToken);
+
+    /// <summary>Embeds images given as <see cref="DataContent"/> (bytes or a <c>data:</c> URI with an <c>image/*</c> media type).</summary>
+    /// <param name="values">The images.</param>
+    /// <param name="options">Only <see cref="EmbeddingGenerationOptions.Dimensions"/> is read; it must be <see cref="Dimension"/> when set.</param>
+    /// <param name="cancellationToken">Cancels between and during model runs.</param>
+    /// <returns>One L2-normalised embedding per image, in input order.</returns>
+    /// <exception cref="ArgumentException">A content is not an image (its media type), or is null.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Core.GenerateAsync(values.Select(DataContentImages.ToImageInput).ToList(), options, cancellationToken);
+    }
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) => Core.GetService(this, serviceType, serviceKey);

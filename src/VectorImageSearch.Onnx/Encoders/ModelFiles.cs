@@ -1,12 +1,23 @@
-using VectorImageSearch.Onnx.Runtime;
+using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx.Text;
 
 namespace VectorImageSearch.Onnx.Encoders;
 
-/// <summary>Finds the ONNX files of a model folder in the Hugging Face / ONNX-export layout and opens them.</summary>
+/// <summary>
+/// Finds the ONNX files of a model folder in the layouts users download: Hugging Face ONNX exports
+/// (<c>onnx/text_model.onnx</c>, <c>onnx/vision_model.onnx</c> or one <c>model.onnx</c>, with their precision
+/// variants) and Immich's (<c>textual/model.onnx</c>, <c>visual/model.onnx</c>).
+/// </summary>
 internal static class ModelFiles
 {
     /// <summary>The file names of a combined (both towers) export, relative to the folder, in search order.</summary>
     public static readonly string[] CombinedNames = ["model.onnx", Path.Combine("onnx", "model.onnx")];
+
+    /// <summary>Immich's folder of the text tower.</summary>
+    public const string ImmichTextual = "textual";
+
+    /// <summary>Immich's folder of the image tower.</summary>
+    public const string ImmichVisual = "visual";
 
     /// <summary>The full path of <paramref name="folder"/>, which must exist.</summary>
     /// <exception cref="ModelLoadException">The folder does not exist.</exception>
@@ -25,27 +36,23 @@ internal static class ModelFiles
     }
 
     /// <summary>
-    /// The ONNX file of one CLIP tower: <c>onnx/{towerFile}</c>, <c>{towerFile}</c>, or a combined <c>model.onnx</c>
-    /// (at the root or in <c>onnx/</c>) holding both towers.
+    /// The ONNX file of one CLIP tower in <paramref name="variant"/>: <c>onnx/{towerFile}</c>, <c>{towerFile}</c>, a
+    /// combined <c>model.onnx</c> (at the root or in <c>onnx/</c>), or Immich's <c>textual/model.onnx</c> / <c>visual/model.onnx</c>.
     /// </summary>
-    /// <exception cref="ModelLoadException">None of them exists; the message lists what was looked for.</exception>
-    public static string FindClipTower(string folder, string towerFile, string towerName)
+    /// <exception cref="ModelLoadException">None of them exists; the message lists what was looked for and the variants present.</exception>
+    public static string FindClipTower(string folder, string towerFile, string towerName, OnnxModelVariant variant = OnnxModelVariant.Fp32)
     {
-        string[] candidates = [Path.Combine("onnx", towerFile), towerFile, .. CombinedNames];
-        foreach (var candidate in candidates)
-        {
-            var path = Path.Combine(folder, candidate);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-        throw new ModelLoadException(folder, $"the folder has no {towerName} model: looked for {string.Join(", ", candidates)}.");
+        var immich = towerName == "text" ? ImmichTextual : ImmichVisual;
+        string[] names = [Path.Combine("onnx", towerFile), towerFile, .. CombinedNames, Path.Combine(immich, "model.onnx")];
+        return Find(folder, names, variant, $"{towerName} model");
     }
 
-    /// <summary>The model file of an image backbone: the file itself, or in a folder <c>model.onnx</c>, <c>onnx/model.onnx</c> or <c>onnx/vision_model.onnx</c>.</summary>
+    /// <summary>
+    /// The model file of an image backbone: the file itself, or in a folder <c>model.onnx</c>, <c>onnx/model.onnx</c>,
+    /// <c>onnx/vision_model.onnx</c> or <c>visual/model.onnx</c>, in <paramref name="variant"/>.
+    /// </summary>
     /// <exception cref="ModelLoadException">The path does not exist or the folder has none of them.</exception>
-    public static string FindImageModel(string path, out string folder)
+    public static string FindImageModel(string path, out string folder, OnnxModelVariant variant = OnnxModelVariant.Fp32)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -58,42 +65,77 @@ internal static class ModelFiles
             return full;
         }
         folder = RequireFolder(full);
-        string[] candidates = [.. CombinedNames, Path.Combine("onnx", "vision_model.onnx")];
-        foreach (var candidate in candidates)
-        {
-            var file = Path.Combine(folder, candidate);
-            if (File.Exists(file))
-            {
-                return file;
-            }
-        }
-        throw new ModelLoadException(folder, $"the folder has no image model: looked for {string.Join(", ", candidates)}.");
+        return Find(folder, [.. CombinedNames, Path.Combine("onnx", "vision_model.onnx"), Path.Combine(ImmichVisual, "model.onnx")], variant, "image model");
     }
 
-    /// <summary>The files of a CLIP folder that define its embeddings (ONNX towers, tokenizer, preprocessing config), for fingerprints.</summary>
-    public static IReadOnlyList<string> ClipFingerprintFiles(string folder)
+    /// <summary>The CLIP tokenizer of a folder: its own files, or Immich's <c>textual/</c> ones.</summary>
+    /// <exception cref="ModelLoadException">No tokenizer files, or unusable ones.</exception>
+    public static ClipTokenizer LoadClipTokenizer(string folder)
     {
-        string[] names =
+        var immich = Path.Combine(folder, ImmichTextual);
+        var own = File.Exists(Path.Combine(folder, "vocab.json")) || File.Exists(Path.Combine(folder, "tokenizer.json"));
+        return ClipTokenizer.FromFolder(!own && Directory.Exists(immich) ? immich : folder);
+    }
+
+    /// <summary>The files of a CLIP folder that define its embeddings (ONNX towers of the variant and their external data, tokenizer, preprocessing config), for fingerprints.</summary>
+    public static IReadOnlyList<string> ClipFingerprintFiles(string folder, OnnxModelVariant variant = OnnxModelVariant.Fp32)
+    {
+        string[] models =
         [
             Path.Combine("onnx", "text_model.onnx"), Path.Combine("onnx", "vision_model.onnx"), "text_model.onnx", "vision_model.onnx",
-            .. CombinedNames, "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "preprocessor_config.json",
+            .. CombinedNames, Path.Combine(ImmichTextual, "model.onnx"), Path.Combine(ImmichVisual, "model.onnx"),
         ];
-        return names.Select(name => Path.Combine(folder, name)).Where(File.Exists).ToList();
+        string[] others =
+        [
+            "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "preprocessor_config.json",
+            Path.Combine(ImmichTextual, "tokenizer.json"), Path.Combine(ImmichTextual, "vocab.json"), Path.Combine(ImmichTextual, "merges.txt"),
+            Path.Combine(ImmichTextual, "tokenizer_config.json"), Path.Combine(ImmichVisual, ImmichPreprocessConfig.FileName),
+        ];
+        var files = new List<string>();
+        foreach (var model in models)
+        {
+            files.AddRange(WithExternalData(Path.Combine(folder, OnnxModelVariants.Apply(model, variant))));
+        }
+        files.AddRange(others.Select(name => Path.Combine(folder, name)).Where(File.Exists));
+        return files;
+    }
+
+    /// <summary><paramref name="modelFile"/> and its external data files (<c>.onnx_data</c>, <c>.onnx.data</c>) that exist.</summary>
+    public static IEnumerable<string> WithExternalData(string modelFile)
+    {
+        if (!File.Exists(modelFile))
+        {
+            yield break;
+        }
+        yield return modelFile;
+        foreach (var data in (string[])[modelFile + "_data", modelFile + ".data"])
+        {
+            if (File.Exists(data))
+            {
+                yield return data;
+            }
+        }
     }
 
     /// <summary>A model name for fingerprints and metadata: the folder's name.</summary>
     public static string NameOf(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
 
-    /// <summary>Opens a session, turning ONNX Runtime's refusal into a <see cref="ModelLoadException"/> naming the file.</summary>
-    public static OnnxSession OpenSession(string file, OnnxSessionOptions options)
+    private static string Find(string folder, string[] names, OnnxModelVariant variant, string what)
     {
-        try
+        var candidates = names.Select(name => OnnxModelVariants.Apply(name, variant)).ToArray();
+        foreach (var candidate in candidates)
         {
-            return OnnxSession.FromFile(file, options);
+            var path = Path.Combine(folder, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
         }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelLoadException(file, $"ONNX Runtime cannot load it: {e.Message}", e);
-        }
+        var present = Enum.GetValues<OnnxModelVariant>()
+            .Where(other => other != variant && names.Any(name => File.Exists(Path.Combine(folder, OnnxModelVariants.Apply(name, other)))))
+            .ToList();
+        var hint = present.Count > 0 ? $" It has the variants {string.Join(", ", present)}: set ModelVariant to one of them." : string.Empty;
+        var label = variant == OnnxModelVariant.Fp32 ? what : $"{what} in the {variant} variant";
+        throw new ModelLoadException(folder, $"the folder has no {label}: looked for {string.Join(", ", candidates)}.{hint}");
     }
 }

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using VectorImageSearch.Onnx.Imaging;
+using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.Onnx.Encoders;
 
@@ -20,9 +23,18 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
 
     /// <summary>Loads the backbone with <paramref name="options"/>.</summary>
     /// <param name="options">The model and settings.</param>
-    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
-    public OnnxImageEncoder(OnnxImageEncoderOptions options)
-        : base(Load(options))
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+        public OnnxImageEncoder(OnnxImageEncoderOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Loads the backbone with <paramref name="options"/>, logging to <paramref name="loggerFactory"/>.</summary>
+    /// <param name="options">The model and settings.</param>
+    /// <param name="loggerFactory">Receives the CPU-fallback warning and the fixed-batch note; null for none.</param>
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+        public OnnxImageEncoder(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
+        : base(Load(options, loggerFactory))
     {
         Preset = options.Preset;
     }
@@ -42,23 +54,24 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
     /// </summary>
     public override string ModelFingerprint => Core.Fingerprint;
 
-    private static ImageEncoderCore Load(OnnxImageEncoderOptions options)
+    private static ImageEncoderCore Load(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!Enum.IsDefined(options.Preset))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Preset, "Unknown image encoder preset.");
         }
-        var modelFile = ModelFiles.FindImageModel(options.ModelPath, out var folder);
+        var logger = (ILogger?)loggerFactory?.CreateLogger<OnnxImageEncoder>() ?? NullLogger.Instance;
+        var modelFile = ModelFiles.FindImageModel(options.ModelPath, out var folder, options.ModelVariant);
         var configPath = Path.Combine(folder, PreprocessRecipe.ConfigFileName);
         var recipe = options.Recipe
             ?? (File.Exists(configPath) ? PreprocessRecipe.FromFolder(folder) : DefaultRecipe(options.Preset));
         var selection = options.Preset == ImageEncoderPreset.ResNet50
             ? new ImageModelSelection("ResNet50 image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
             : new ImageModelSelection("ViT image encoder", options.InputName, options.OutputName, ["last_hidden_state"], [3, 2], options.Pooling);
-        var model = ImageEmbeddingModel.Load(modelFile, recipe, selection, options.SessionOptions ?? Runtime.OnnxSessionOptions.Default, options.MaxBatchSize);
+        var model = ImageEmbeddingModel.Load(modelFile, recipe, selection, options.OnnxRuntime ?? OnnxRuntimeOptions.Default, options.MaxBatchSize, logger);
         var name = File.Exists(Path.GetFullPath(options.ModelPath)) ? Path.GetFileNameWithoutExtension(modelFile) : ModelFiles.NameOf(folder);
-        List<string> files = [modelFile];
+        List<string> files = [.. ModelFiles.WithExternalData(modelFile)];
         if (options.Recipe is null && File.Exists(configPath))
         {
             files.Add(configPath);

@@ -8,7 +8,8 @@ namespace VectorImageSearch.Indexing;
 
 /// <summary>
 /// Decodes images on several threads while the model encodes the previous batch on another, and hands each encoded
-/// batch to a commit callback. Bad images are collected as failures and the run goes on. Cancellation stops the run
+/// batch to a commit callback. Bad images are collected as failures and the run goes on; a model that fails on the
+/// first batch stops the run with one <see cref="ModelLoadException"/>. Cancellation stops the run
 /// between batches: a batch is committed whole or not at all.
 /// </summary>
 internal sealed class IndexingPipeline
@@ -245,6 +246,16 @@ internal sealed class IndexingPipeline
         try
         {
             _encoder.EncodePreprocessed(pixels.AsSpan(0, batch.Count * length), batch.Count, embeddings.AsSpan(0, batch.Count * dimension));
+        }
+        catch (Exception e) when (state.Encoded == 0 && e is not OperationCanceledException)
+        {
+            // The model failed on the first batch of the run: it cannot run at all (a shape, type or runtime problem, not
+            // the files'), so the run stops with one error instead of reporting every file as bad.
+            var count = batch.Count;
+            ReturnPixels(batch);
+            batch.Clear();
+            throw new ModelLoadException(_encoder.ModelFingerprint,
+                $"the model failed on the first batch of {count} images, so indexing stopped (no file was at fault): {e.Message}", e);
         }
         catch (Exception e)
         {

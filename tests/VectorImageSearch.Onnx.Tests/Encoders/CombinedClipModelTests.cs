@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Runtime;
-using VectorImageSearch.Onnx.Tests.Runtime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Onnx.Text;
 using VectorImageSearch.Tests.Shared;
 
@@ -23,9 +23,9 @@ public sealed class CombinedClipModelTests
             File.Copy(Path.Combine(RepoPaths.ClipTinyShapes, file), Path.Combine(folder.Path, file));
         }
         new OnnxModelBuilder()
-            .Input("input_ids", OnnxElementType.Int64, "text_batch", "sequence")
-            .Input("pixel_values", OnnxElementType.Float, "image_batch", 3L, 224L, 224L)
-            .Input("attention_mask", OnnxElementType.Int64, "text_batch", "sequence")
+            .Input("input_ids", TensorElementType.Int64, "text_batch", "sequence")
+            .Input("pixel_values", TensorElementType.Float, "image_batch", 3L, 224L, 224L)
+            .Input("attention_mask", TensorElementType.Int64, "text_batch", "sequence")
             .Initializer("axis1", [1L], 1)
             .Initializer("scale", [1e-5f], 1)
             .Node("Cast", ["attention_mask"], ["mask_f"], ("to", 1L))
@@ -36,8 +36,8 @@ public sealed class CombinedClipModelTests
             .Node("Concat", ["tokens", "id_sum_scaled"], ["text_embeds"], ("axis", 1L))
             .Node("GlobalAveragePool", ["pixel_values"], ["channel_means"])
             .Node("Flatten", ["channel_means"], ["image_embeds"], ("axis", 1L))
-            .Output("text_embeds", OnnxElementType.Float, "text_batch", 2L)
-            .Output("image_embeds", OnnxElementType.Float, "image_batch", 3L)
+            .Output("text_embeds", TensorElementType.Float, "text_batch", 2L)
+            .Output("image_embeds", TensorElementType.Float, "image_batch", 3L)
             .WriteTo(folder.Path, "model.onnx");
 
         using var text = new ClipTextEncoder(folder.Path);
@@ -80,7 +80,7 @@ public sealed class CombinedClipModelTests
             File.Copy(Path.Combine(RepoPaths.ClipTinyShapes, file), Path.Combine(folder.Path, file));
         }
         new OnnxModelBuilder()
-            .Input("input_ids", OnnxElementType.Int32, "batch", 8L)
+            .Input("input_ids", TensorElementType.Int32, "batch", 8L)
             .Initializer("axis1", [1L], 1)
             .Initializer("scale", [1e-5f], 1)
             .Node("Cast", ["input_ids"], ["ids_f"], ("to", 1L))
@@ -88,7 +88,7 @@ public sealed class CombinedClipModelTests
             .Node("ReduceMax", ["ids_f"], ["id_max"], ("axes", new long[] { 1 }), ("keepdims", 1L))
             .Node("Concat", ["id_sum", "id_max"], ["both"], ("axis", 1L))
             .Node("Mul", ["both", "scale"], ["text_embeds"])
-            .Output("text_embeds", OnnxElementType.Float, "batch", 2L)
+            .Output("text_embeds", TensorElementType.Float, "batch", 2L)
             .WriteTo(folder.Path, "onnx/text_model.onnx");
         using var encoder = new ClipTextEncoder(folder.Path);
         Assert.Equal(8, encoder.MaxSequenceLength);

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
 using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Onnx.Runtime;
-using VectorImageSearch.Onnx.Tests.Runtime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -90,9 +90,9 @@ public sealed class OnnxImageEncoderTests(ITestOutputHelper output)
         // [N, 3, 224, 224] → AveragePool 56×56 → [N, 3, 4, 4]; its spatial mean is each channel's mean over the image.
         using var folder = new TemporaryFolder();
         var model = new OnnxModelBuilder()
-            .Input("pixel_values", OnnxElementType.Float, "batch", 3L, 224L, 224L)
+            .Input("pixel_values", TensorElementType.Float, "batch", 3L, 224L, 224L)
             .Node("AveragePool", ["pixel_values"], ["features"], ("kernel_shape", new long[] { 56, 56 }), ("strides", new long[] { 56, 56 }))
-            .Output("features", OnnxElementType.Float, "batch", 3L, 4L, 4L)
+            .Output("features", TensorElementType.Float, "batch", 3L, 4L, 4L)
             .WriteTo(folder.Path, "model.onnx");
         using var encoder = new OnnxImageEncoder(model, ImageEncoderPreset.ResNet50);
         Assert.Equal(3, encoder.Dimension);
@@ -117,12 +117,12 @@ public sealed class OnnxImageEncoderTests(ITestOutputHelper output)
         // A toy "ViT": 56×56 patches averaged → [N, 3, 16] → tokens [N, 16, 3]; token 0 is the top-left patch.
         using var folder = new TemporaryFolder();
         var model = new OnnxModelBuilder()
-            .Input("pixel_values", OnnxElementType.Float, "batch", 3L, 224L, 224L)
+            .Input("pixel_values", TensorElementType.Float, "batch", 3L, 224L, 224L)
             .Node("AveragePool", ["pixel_values"], ["patches"], ("kernel_shape", new long[] { 56, 56 }), ("strides", new long[] { 56, 56 }))
             .Initializer("shape", [0L, 3L, 16L], 3)
             .Node("Reshape", ["patches", "shape"], ["channels_by_token"])
             .Node("Transpose", ["channels_by_token"], ["last_hidden_state"], ("perm", new long[] { 0, 2, 1 }))
-            .Output("last_hidden_state", OnnxElementType.Float, "batch", 16L, 3L)
+            .Output("last_hidden_state", TensorElementType.Float, "batch", 16L, 3L)
             .WriteTo(folder.Path, "onnx/model.onnx");
         using var encoder = new OnnxImageEncoder(new OnnxImageEncoderOptions
         {
@@ -156,9 +156,9 @@ public sealed class OnnxImageEncoderTests(ITestOutputHelper output)
     {
         using var folder = new TemporaryFolder();
         var model = new OnnxModelBuilder()
-            .Input("pixel_values", OnnxElementType.Float, "batch", 3L, 224L, 224L)
+            .Input("pixel_values", TensorElementType.Float, "batch", 3L, 224L, 224L)
             .Node("ReduceMean", ["pixel_values"], ["score"], ("axes", new long[] { 1, 2, 3 }), ("keepdims", 0L))
-            .Output("score", OnnxElementType.Float, "batch")
+            .Output("score", TensorElementType.Float, "batch")
             .WriteTo(folder.Path, "model.onnx");
         var automatic = Assert.Throws<ModelLoadException>(() => new OnnxImageEncoder(model));
         Assert.Equal(model, automatic.ModelPath);
@@ -178,9 +178,9 @@ public sealed class OnnxImageEncoderTests(ITestOutputHelper output)
     {
         using var folder = new TemporaryFolder();
         var model = new OnnxModelBuilder()
-            .Input("input", OnnxElementType.Float, "batch", 1L, 28L, 28L)
+            .Input("input", TensorElementType.Float, "batch", 1L, 28L, 28L)
             .Node("GlobalAveragePool", ["input"], ["pooled"])
-            .Output("pooled", OnnxElementType.Float, "batch", 1L, 1L, 1L)
+            .Output("pooled", TensorElementType.Float, "batch", 1L, 1L, 1L)
             .WriteTo(folder.Path, "model.onnx");
         var error = Assert.Throws<ModelLoadException>(() => new OnnxImageEncoder(model));
         Assert.Equal(model, error.ModelPath);

@@ -1,11 +1,11 @@
 using System.Text;
-using VectorImageSearch.Onnx.Runtime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace VectorImageSearch.Onnx.Tests.Runtime;
+namespace VectorImageSearch.Onnx.Tests.Models;
 
 /// <summary>
 /// Writes small ONNX models (protobuf, opset 13) for tests: inputs and outputs with fixed or symbolic dimensions,
-/// nodes with int and ints attributes, int64 and float initializers. Field numbers follow onnx.proto.
+/// nodes with int and ints attributes, int64 and float initializers (inline or in an external data file). Field numbers follow onnx.proto.
 /// </summary>
 internal sealed class OnnxModelBuilder
 {
@@ -13,23 +13,25 @@ internal sealed class OnnxModelBuilder
     private readonly List<byte[]> _inputs = [];
     private readonly List<byte[]> _outputs = [];
     private readonly List<byte[]> _initializers = [];
+    private readonly MemoryStream _externalData = new();
+    private string? _externalDataFile;
 
     /// <summary>Declares a graph input; each dimension is a long (fixed) or a string (symbolic).</summary>
-    public OnnxModelBuilder Input(string name, OnnxElementType type, params object[] dims)
+    public OnnxModelBuilder Input(string name, TensorElementType type, params object[] dims)
     {
         _inputs.Add(ValueInfo(name, type, dims));
         return this;
     }
 
     /// <summary>Declares a graph output; each dimension is a long (fixed) or a string (symbolic).</summary>
-    public OnnxModelBuilder Output(string name, OnnxElementType type, params object[] dims)
+    public OnnxModelBuilder Output(string name, TensorElementType type, params object[] dims)
     {
         _outputs.Add(ValueInfo(name, type, dims));
         return this;
     }
 
     /// <summary>Declares a graph output that is a sequence of tensors of <paramref name="type"/> (rank unknown).</summary>
-    public OnnxModelBuilder SequenceOutput(string name, OnnxElementType type)
+    public OnnxModelBuilder SequenceOutput(string name, TensorElementType type)
     {
         var tensorType = new ProtoWriter();
         tensorType.Varint(1, (ulong)type);
@@ -95,7 +97,7 @@ internal sealed class OnnxModelBuilder
     {
         var raw = new byte[values.Length * sizeof(long)];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return Initializer(name, OnnxElementType.Int64, raw, dims);
+        return Initializer(name, TensorElementType.Int64, raw, dims);
     }
 
     /// <summary>Adds a float constant tensor.</summary>
@@ -103,7 +105,37 @@ internal sealed class OnnxModelBuilder
     {
         var raw = new byte[values.Length * sizeof(float)];
         Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return Initializer(name, OnnxElementType.Float, raw, dims);
+        return Initializer(name, TensorElementType.Float, raw, dims);
+    }
+
+    /// <summary>
+    /// Adds a float constant tensor whose bytes live in the external data file <paramref name="location"/> (beside the
+    /// model, as Hugging Face exports store large weights in <c>model.onnx_data</c>); <see cref="WriteTo"/> writes it.
+    /// </summary>
+    public OnnxModelBuilder ExternalInitializer(string name, float[] values, string location, params long[] dims)
+    {
+        var raw = new byte[values.Length * sizeof(float)];
+        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
+        var offset = _externalData.Length;
+        _externalData.Write(raw);
+        _externalDataFile = location;
+        var tensor = new ProtoWriter();
+        foreach (var dim in dims)
+        {
+            tensor.Varint(1, (ulong)dim);
+        }
+        tensor.Varint(2, (ulong)TensorElementType.Float);
+        tensor.String(8, name);
+        foreach (var (key, value) in new[] { ("location", location), ("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("length", raw.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+        {
+            var entry = new ProtoWriter();
+            entry.String(1, key);
+            entry.String(2, value);
+            tensor.Message(13, entry);
+        }
+        tensor.Varint(14, 1); // data_location = EXTERNAL
+        _initializers.Add(tensor.ToArray());
+        return this;
     }
 
     /// <summary>The serialized ModelProto.</summary>
@@ -144,10 +176,14 @@ internal sealed class OnnxModelBuilder
         var path = Path.Combine(folder, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Build());
+        if (_externalDataFile is not null)
+        {
+            File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(path)!, _externalDataFile), _externalData.ToArray());
+        }
         return path;
     }
 
-    private OnnxModelBuilder Initializer(string name, OnnxElementType type, byte[] raw, long[] dims)
+    private OnnxModelBuilder Initializer(string name, TensorElementType type, byte[] raw, long[] dims)
     {
         var tensor = new ProtoWriter();
         foreach (var dim in dims)
@@ -161,7 +197,7 @@ internal sealed class OnnxModelBuilder
         return this;
     }
 
-    private static byte[] ValueInfo(string name, OnnxElementType type, object[] dims)
+    private static byte[] ValueInfo(string name, TensorElementType type, object[] dims)
     {
         var shape = new ProtoWriter();
         foreach (var dim in dims)
