@@ -99,8 +99,8 @@ public sealed class PersistenceTests : IDisposable
             flipped[i] ^= 0x5A; // the index type's fourcc
         }
         File.WriteAllBytes(path, flipped);
-        Assert.Contains("not recognized", Assert.Throws<FaissException>(() => FaissIndex.Load(path)).FaissMessage);
-        Assert.Contains("not recognized", Assert.Throws<FaissException>(() => FaissIndex.FromBytes(flipped)).FaissMessage);
+        Assert.Contains("not an index type this library reads", Assert.Throws<FaissException>(() => FaissIndex.Load(path)).FaissMessage);
+        Assert.Contains("not an index type this library reads", Assert.Throws<FaissException>(() => FaissIndex.FromBytes(flipped)).FaissMessage);
 
         var random = new byte[4096];
         new Random(3).NextBytes(random);
