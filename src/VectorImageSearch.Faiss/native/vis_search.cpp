@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <queue>
 #include <stdexcept>
 #include <utility>
 
@@ -136,17 +135,117 @@ void search_refine(const faiss::IndexRefine* refine, idx_t n, const float* x, id
   }
 }
 
-// HNSW search with a per-call efSearch and an optional filter on the graph's ids. FAISS 1.7.3's IndexHNSW::search reads
-// SearchParametersHNSW only for its loop bound and sizes the candidate queue from the shared hnsw.efSearch, so the
-// classic search is done here: greedy descent through the upper layers, then a beam on layer 0. With a filter every
-// node is walked through, but only allowed nodes enter the result set, and the beam stops only when ef allowed nodes
-// are found and no candidate is closer than the worst of them (so a selective filter widens the walk, not the misses).
-void search_hnsw(const faiss::IndexHNSW* index, idx_t n, const float* x, idx_t k, int ef_search,
-                 const faiss::IDSelector* sel, float* distances, idx_t* labels) {
+using Scored = std::pair<float, int>;
+
+// Per-thread scratch memory of the HNSW search, kept between calls: the visited table (one byte per node, cleared only
+// every 249 searches by VisitedTable::advance) and the heaps. Allocating and zeroing them per call cost a large share
+// of a single 100k-node query. A thread keeps the table of the largest graph it searched until it exits.
+struct HnswScratch {
+  faiss::VisitedTable visited{0};
+  std::vector<Scored> candidates, best;
+};
+
+HnswScratch& hnsw_scratch(size_t ntotal) {
+  thread_local HnswScratch scratch;
+  if (scratch.visited.visited.size() < ntotal) {
+    scratch.visited.visited.assign(ntotal, 0);
+    scratch.visited.visno = 1;
+  }
+  return scratch;
+}
+
+// One HNSW query: greedy descent through the upper layers, then a beam on layer 0. Distances are negated for inner
+// products so that smaller is closer inside the search. With a filter every node is walked through, but only allowed
+// nodes enter the result set, and the beam stops only when ef allowed nodes are found and no candidate is closer than
+// the worst of them (so a selective filter widens the walk instead of losing results).
+void hnsw_query(const faiss::IndexHNSW* index, faiss::DistanceComputer& computer, HnswScratch& scratch, const float* x,
+                idx_t k, size_t ef, const faiss::IDSelector* sel, float* distances, idx_t* labels) {
   const faiss::HNSW& graph = index->hnsw;
   const bool larger_is_closer = index->metric_type == faiss::METRIC_INNER_PRODUCT;
+  computer.set_query(x);
+  auto distance = [&](int id) {
+    const float value = computer(id);
+    return larger_is_closer ? -value : value;
+  };
+  int nearest = graph.entry_point;
+  float nearest_distance = distance(nearest);
+  for (int level = graph.max_level; level >= 1; level--) {
+    for (bool improved = true; improved;) {
+      improved = false;
+      size_t begin = 0, end = 0;
+      graph.neighbor_range(nearest, level, &begin, &end);
+      for (size_t j = begin; j < end; j++) {
+        const int neighbour = graph.neighbors[j];
+        if (neighbour < 0) break;
+        const float dn = distance(neighbour);
+        if (dn < nearest_distance) {
+          nearest = neighbour;
+          nearest_distance = dn;
+          improved = true;
+        }
+      }
+    }
+  }
+  faiss::VisitedTable& visited = scratch.visited;
+  visited.advance();
+  std::vector<Scored>& candidates = scratch.candidates;  // min-heap on distance
+  std::vector<Scored>& best = scratch.best;              // max-heap on distance, at most ef
+  candidates.clear();
+  best.clear();
+  const auto min_first = std::greater<Scored>();
+  candidates.emplace_back(nearest_distance, nearest);
+  if (sel == nullptr || sel->is_member(nearest)) best.emplace_back(nearest_distance, nearest);
+  visited.set(nearest);
+  while (!candidates.empty()) {
+    const Scored current = candidates.front();
+    if (best.size() >= ef && current.first > best.front().first) break;
+    std::pop_heap(candidates.begin(), candidates.end(), min_first);
+    candidates.pop_back();
+    size_t begin = 0, end = 0;
+    graph.neighbor_range(current.second, 0, &begin, &end);
+    for (size_t j = begin; j < end; j++) {
+      const int neighbour = graph.neighbors[j];
+      if (neighbour < 0) break;
+      if (visited.get(neighbour)) continue;
+      visited.set(neighbour);
+      const float dn = distance(neighbour);
+      if (best.size() < ef || dn < best.front().first) {
+        candidates.emplace_back(dn, neighbour);
+        std::push_heap(candidates.begin(), candidates.end(), min_first);
+        if (sel == nullptr || sel->is_member(neighbour)) {
+          best.emplace_back(dn, neighbour);
+          std::push_heap(best.begin(), best.end());
+          if (best.size() > ef) {
+            std::pop_heap(best.begin(), best.end());
+            best.pop_back();
+          }
+        }
+      }
+    }
+  }
+  std::sort(best.begin(), best.end());
   const float missing = larger_is_closer ? -std::numeric_limits<float>::max() : std::numeric_limits<float>::max();
+  for (idx_t j = 0; j < k; j++) {
+    if (static_cast<size_t>(j) < best.size()) {
+      const Scored& s = best[static_cast<size_t>(j)];
+      distances[j] = larger_is_closer ? -s.first : s.first;
+      labels[j] = s.second;
+    } else {
+      distances[j] = missing;
+      labels[j] = -1;
+    }
+  }
+}
+
+// HNSW search with a per-call efSearch and an optional filter on the graph's ids. FAISS 1.7.3's IndexHNSW::search reads
+// SearchParametersHNSW only for its loop bound and sizes the candidate queue from the shared hnsw.efSearch, so the
+// classic search is done here over the index's public graph. One query runs on the calling thread without entering
+// an OpenMP region.
+void search_hnsw(const faiss::IndexHNSW* index, idx_t n, const float* x, idx_t k, int ef_search,
+                 const faiss::IDSelector* sel, float* distances, idx_t* labels) {
   if (index->ntotal == 0) {
+    const bool larger_is_closer = index->metric_type == faiss::METRIC_INNER_PRODUCT;
+    const float missing = larger_is_closer ? -std::numeric_limits<float>::max() : std::numeric_limits<float>::max();
     for (idx_t i = 0; i < n * k; i++) {
       distances[i] = missing;
       labels[i] = -1;
@@ -155,87 +254,19 @@ void search_hnsw(const faiss::IndexHNSW* index, idx_t n, const float* x, idx_t k
   }
   const size_t ef = static_cast<size_t>(std::max<idx_t>(ef_search, k));
   const int d = index->d;
-  using Scored = std::pair<float, int>;
-#pragma omp parallel if (n > 1)
+  const size_t ntotal = static_cast<size_t>(index->ntotal);
+  if (n == 1) {
+    std::unique_ptr<faiss::DistanceComputer> computer(index->storage->get_distance_computer());
+    hnsw_query(index, *computer, hnsw_scratch(ntotal), x, k, ef, sel, distances, labels);
+    return;
+  }
+#pragma omp parallel
   {
     std::unique_ptr<faiss::DistanceComputer> computer(index->storage->get_distance_computer());
-    faiss::VisitedTable visited(static_cast<int>(index->ntotal));
-    std::vector<Scored> ordered;
-    std::vector<Scored> candidate_storage, best_storage;
+    HnswScratch& scratch = hnsw_scratch(ntotal);
 #pragma omp for
     for (idx_t q = 0; q < n; q++) {
-      computer->set_query(x + q * d);
-      // Smaller is closer inside the search: inner products are negated.
-      auto distance = [&](int id) {
-        const float value = (*computer)(id);
-        return larger_is_closer ? -value : value;
-      };
-      int nearest = graph.entry_point;
-      float nearest_distance = distance(nearest);
-      for (int level = graph.max_level; level >= 1; level--) {
-        for (bool improved = true; improved;) {
-          improved = false;
-          size_t begin = 0, end = 0;
-          graph.neighbor_range(nearest, level, &begin, &end);
-          for (size_t j = begin; j < end; j++) {
-            const int neighbour = graph.neighbors[j];
-            if (neighbour < 0) break;
-            const float dn = distance(neighbour);
-            if (dn < nearest_distance) {
-              nearest = neighbour;
-              nearest_distance = dn;
-              improved = true;
-            }
-          }
-        }
-      }
-      visited.advance();
-      candidate_storage.clear();
-      best_storage.clear();
-      std::priority_queue<Scored, std::vector<Scored>, std::greater<Scored>> candidates(std::greater<Scored>(),
-                                                                                        std::move(candidate_storage));
-      std::priority_queue<Scored> best(std::less<Scored>(), std::move(best_storage));
-      candidates.emplace(nearest_distance, nearest);
-      if (sel == nullptr || sel->is_member(nearest)) best.emplace(nearest_distance, nearest);
-      visited.set(nearest);
-      while (!candidates.empty()) {
-        const Scored current = candidates.top();
-        if (best.size() >= ef && current.first > best.top().first) break;
-        candidates.pop();
-        size_t begin = 0, end = 0;
-        graph.neighbor_range(current.second, 0, &begin, &end);
-        for (size_t j = begin; j < end; j++) {
-          const int neighbour = graph.neighbors[j];
-          if (neighbour < 0) break;
-          if (visited.get(neighbour)) continue;
-          visited.set(neighbour);
-          const float dn = distance(neighbour);
-          if (best.size() < ef || dn < best.top().first) {
-            candidates.emplace(dn, neighbour);
-            if (sel == nullptr || sel->is_member(neighbour)) {
-              best.emplace(dn, neighbour);
-              if (best.size() > ef) best.pop();
-            }
-          }
-        }
-      }
-      ordered.clear();
-      while (!best.empty()) {
-        ordered.push_back(best.top());
-        best.pop();
-      }
-      std::sort(ordered.begin(), ordered.end());
-      for (idx_t j = 0; j < k; j++) {
-        const size_t at = static_cast<size_t>(q * k + j);
-        if (static_cast<size_t>(j) < ordered.size()) {
-          const Scored& s = ordered[static_cast<size_t>(j)];
-          distances[at] = larger_is_closer ? -s.first : s.first;
-          labels[at] = s.second;
-        } else {
-          distances[at] = missing;
-          labels[at] = -1;
-        }
-      }
+      hnsw_query(index, *computer, scratch, x + q * d, k, ef, sel, distances + q * k, labels + q * k);
     }
   }
 }
