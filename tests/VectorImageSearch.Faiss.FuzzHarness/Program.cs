@@ -33,6 +33,7 @@ foreach (var kind in kinds)
     byte[] original;
     using (var index = FaissIndex.Create(Dimension, kind, kind.StartsWith("PQ", StringComparison.Ordinal) ? VectorMetric.L2 : VectorMetric.InnerProduct))
     {
+        index.Threads = 1; // OpenMP and OpenBLAS threads stall each other on a busy machine (docs/indexes.md)
         index.Train(data);
         index.Add(data);
         original = index.ToBytes();

@@ -25,6 +25,8 @@ public sealed class LoadFuzzTests(ITestOutputHelper output) : IDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        start.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         using var child = Process.Start(start)!;
         var errors = child.StandardError.ReadToEndAsync();
         var stdout = await child.StandardOutput.ReadToEndAsync();
