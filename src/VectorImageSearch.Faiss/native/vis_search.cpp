@@ -37,7 +37,7 @@ Selector* Selector::range(idx_t begin, idx_t end) {
   s->kind_ = Kind::Range;
   s->begin_ = begin;
   s->end_ = std::max(begin, end);
-  s->count_ = static_cast<size_t>(s->end_ - s->begin_);
+  s->count_ = static_cast<size_t>(static_cast<uint64_t>(s->end_) - static_cast<uint64_t>(s->begin_));  // no signed overflow
   s->inner_ = std::make_unique<faiss::IDSelectorRange>(s->begin_, s->end_);
   return s.release();
 }
