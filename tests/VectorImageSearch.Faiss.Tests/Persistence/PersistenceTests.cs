@@ -127,6 +127,25 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal(index.Count, whole.Count);
     }
 
+    [Theory]
+    [InlineData("SQ8")]
+    [InlineData("SQfp16")]
+    [InlineData("IVF16,SQ8")]
+    [InlineData("IVF16,Flat")]
+    public void Scalar_quantised_and_direct_mapped_indexes_round_trip_through_the_validating_reader(string factory)
+    {
+        using var index = Build(factory);
+        _ = index.Reconstruct(1007); // IVF kinds: builds the hashtable direct map, which is then saved and validated
+        var path = Path.Combine(_folder, "sq.faiss");
+        index.Save(path);
+        using var loaded = FaissIndex.Load(path);
+        using var fromBytes = FaissIndex.FromBytes(index.ToBytes());
+        Assert.Equal(index.Description, loaded.Description);
+        AssertSame(index, loaded);
+        AssertSame(index, fromBytes);
+        Assert.Equal(index.Reconstruct(1007), loaded.Reconstruct(1007));
+    }
+
     [Fact]
     public void A_huge_count_is_refused_before_FAISS_allocates_and_the_message_names_the_file_and_field()
     {
