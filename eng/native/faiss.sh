@@ -9,6 +9,18 @@ OUT="$VIS_CACHE/faiss-$FAISS_VERSION-avx2"
 STAMP="$OUT/.complete"
 [ -f "$STAMP" ] && { echo "$OUT"; exit 0; }
 
+# This script serves Debian-like x86-64 machines only (Debian's source package through apt, an AVX2 build). Elsewhere
+# it stops here, before installing or fetching anything, and says how to bring a FAISS built elsewhere.
+vis_faiss_platform_help="Build FAISS $FAISS_VERSION elsewhere (CMake: -DFAISS_ENABLE_C_API=ON -DBUILD_SHARED_LIBS=ON; for x86-64 \
+-DFAISS_OPT_LEVEL=avx2) and either copy its install (lib/libfaiss_avx2.so, lib/libfaiss_c.so, include/faiss/ with \
+include/faiss/c_api/) to $OUT and create $STAMP, so builds use it, or, at run time, set VECTORIMAGESEARCH_FAISS_DIR to \
+a folder holding libfaiss_c.so, its libfaiss library and libvis_faiss.so (see docs/indexes.md, 'FAISS built elsewhere')."
+arch="$(uname -m)"
+[ "$arch" = "x86_64" ] || vis_die "eng/native/faiss.sh builds FAISS for x86-64 (AVX2) only; this machine is $arch. $vis_faiss_platform_help"
+{ [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; } \
+  || vis_die "eng/native/faiss.sh needs a Debian-like system (apt-get, dpkg, Debian's faiss source package); this one is $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}" || echo unknown). $vis_faiss_platform_help"
+grep -q avx2 /proc/cpuinfo 2>/dev/null || vis_die "this CPU has no AVX2, which the FAISS build here targets. $vis_faiss_platform_help"
+
 vis_lock faiss
 [ -f "$STAMP" ] && { echo "$OUT"; exit 0; }
 

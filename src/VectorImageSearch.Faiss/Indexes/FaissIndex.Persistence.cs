@@ -18,8 +18,13 @@ public sealed partial class FaissIndex
     /// change while it is open.
     /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FaissException">The file is not a FAISS index, or is corrupt or truncated (FAISS's message says where).</exception>
-    public static FaissIndex Load(string path, bool memoryMap = false)
+    /// <exception cref="FaissException">
+    /// The file is not a FAISS index of a kind this library reads, or is corrupt or truncated: the message names the file
+    /// and the field. Every count and size is checked against the file's length before FAISS allocates anything, and the
+    /// loaded structures (HNSW links, IVF maps) are checked before a search can use them, so a damaged file never crashes
+    /// the process or exhausts its memory.
+    /// </exception>
+    public static unsafe FaissIndex Load(string path, bool memoryMap = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
@@ -29,13 +34,18 @@ public sealed partial class FaissIndex
         }
         FaissNativeLibraries.EnsureRegistered();
         var flags = memoryMap ? FaissNative.IoFlagMmap | FaissNative.IoFlagReadOnly : 0;
-        FaissNative.Check(FaissNative.ReadIndexFile(fullPath, flags, out var pointer), $"read the index from '{fullPath}'");
+        Span<byte> error = stackalloc byte[ShimNative.ErrorBufferSize];
+        IntPtr pointer;
+        fixed (byte* e = error)
+        {
+            ShimNative.Check(ShimNative.ReadFile(fullPath, flags, out pointer, e, (nuint)error.Length), error, $"read the index from '{fullPath}'");
+        }
         return FromNative(new SafeFaissIndexHandle(pointer));
     }
 
     /// <summary>Reads an index from bytes written by <see cref="ToBytes"/> (or FAISS's <c>serialize_index</c>).</summary>
     /// <param name="bytes">The serialised index.</param>
-    /// <exception cref="FaissException">The bytes are not a FAISS index, or are corrupt or truncated.</exception>
+    /// <exception cref="FaissException">The bytes are not a FAISS index of a kind this library reads, or are corrupt or truncated (the message names the field); checked as in <see cref="Load"/>.</exception>
     public static unsafe FaissIndex FromBytes(ReadOnlySpan<byte> bytes)
     {
         FaissNativeLibraries.EnsureRegistered();

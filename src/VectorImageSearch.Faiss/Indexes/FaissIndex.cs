@@ -6,7 +6,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <summary>
-/// A FAISS index in this process: Flat, IVF-Flat, IVF-PQ (optionally re-ranked), HNSW or any factory string, over FAISS's
+/// A FAISS index in this process: Flat, IVF-Flat, IVF-PQ (optionally re-ranked), HNSW, SQ8, SQfp16, IVF-SQ8 or any factory string, over FAISS's
 /// official C API plus our shim for per-call search parameters.
 /// </summary>
 /// <remarks>
@@ -361,14 +361,22 @@ public sealed partial class FaissIndex : IVectorIndex
         {
             throw new ArgumentOutOfRangeException(nameof(options), "NProbe and EfSearch must be positive when set.");
         }
+        var exactFraction = options?.ExactFilterFraction ?? VectorSearchOptions.DefaultExactFilterFraction;
+        if (!(exactFraction is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), exactFraction, "ExactFilterFraction must be between 0 and 1.");
+        }
+        var filter = options?.Filter?.Handle;
+        var filterAdded = false;
         _lock.EnterReadLock();
         try
         {
             var handle = SearchableHandle();
-            if (IsOnGpu && (nprobe > 0 || efSearch > 0))
+            if (IsOnGpu && (nprobe > 0 || efSearch > 0 || filter is not null))
             {
-                throw new NotSupportedException("Per-call NProbe / EfSearch are not supported on a GPU index in FAISS 1.7.3; search it on the CPU (ToCpu) or without options.");
+                throw new NotSupportedException("Per-call NProbe / EfSearch and filters are not supported on a GPU index in FAISS 1.7.3; search it on the CPU (ToCpu) or without options.");
             }
+            filter?.DangerousAddRef(ref filterAdded); // throws ObjectDisposedException for a disposed selector
             Span<byte> error = stackalloc byte[ShimNative.ErrorBufferSize];
             unsafe
             {
@@ -377,13 +385,18 @@ public sealed partial class FaissIndex : IVectorIndex
                 fixed (long* l = ids)
                 fixed (byte* e = error)
                 {
-                    var code = ShimNative.Search(handle.DangerousGetHandle(), n, x, k, nprobe, efSearch, Threads, d, l, e, (nuint)error.Length);
+                    var code = ShimNative.Search(handle.DangerousGetHandle(), n, x, k, nprobe, efSearch,
+                        filter?.DangerousGetHandle() ?? IntPtr.Zero, exactFraction, Threads, d, l, e, (nuint)error.Length);
                     ShimNative.Check(code, error, "search");
                 }
             }
         }
         finally
         {
+            if (filterAdded)
+            {
+                filter!.DangerousRelease();
+            }
             _lock.ExitReadLock();
         }
         var missing = Metric == VectorMetric.L2 ? float.PositiveInfinity : float.NegativeInfinity;
@@ -410,6 +423,21 @@ public sealed partial class FaissIndex : IVectorIndex
         }
         var results = SearchBatch(query, k, options);
         return results[0];
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> nearest neighbours of <paramref name="query"/> among the vectors whose ids are in
+    /// <paramref name="allowedIds"/>, closest first. For repeated searches with one set, create a
+    /// <see cref="FaissIdSelector"/> once and pass it as <see cref="VectorSearchOptions.Filter"/>.
+    /// </summary>
+    /// <param name="query">One vector of <see cref="Dimension"/> floats.</param>
+    /// <param name="k">How many neighbours.</param>
+    /// <param name="allowedIds">The ids that may be returned.</param>
+    /// <param name="options">Per-call parameters (their <see cref="VectorSearchOptions.Filter"/> is replaced).</param>
+    public IReadOnlyList<VectorMatch> Search(ReadOnlySpan<float> query, int k, ReadOnlySpan<long> allowedIds, VectorSearchOptions? options = null)
+    {
+        using var selector = FaissIdSelector.Batch(allowedIds);
+        return Search(query, k, (options ?? new VectorSearchOptions()) with { Filter = selector });
     }
 
     /// <summary>The <paramref name="k"/> nearest neighbours of each query, closest first, without missing entries.</summary>
@@ -516,7 +544,7 @@ public sealed partial class FaissIndex : IVectorIndex
     public override string ToString() => $"FaissIndex({Description}, d={Dimension}, {Metric}, n={Count})";
 
     private static bool NeedsCount(IndexSpec spec) =>
-        spec.Kind == IndexSpecKind.Auto || (spec.Kind is IndexSpecKind.IvfFlat or IndexSpecKind.IvfPq && spec.NList == 0);
+        spec.Kind == IndexSpecKind.Auto || (spec.Kind is IndexSpecKind.IvfFlat or IndexSpecKind.IvfPq or IndexSpecKind.IvfSq8 && spec.NList == 0);
 
     private static SafeFaissIndexHandle CreateNative(int dimension, IndexSpec resolved, VectorMetric metric, long count)
     {
@@ -528,7 +556,7 @@ public sealed partial class FaissIndex : IVectorIndex
         {
             switch (resolved.Kind)
             {
-                case IndexSpecKind.IvfFlat or IndexSpecKind.IvfPq:
+                case IndexSpecKind.IvfFlat or IndexSpecKind.IvfPq or IndexSpecKind.IvfSq8:
                     SetDefaults(pointer, resolved.NProbe, 0, resolved.RefineFactor);
                     break;
                 case IndexSpecKind.Hnsw:

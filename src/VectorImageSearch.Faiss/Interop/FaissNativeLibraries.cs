@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using VectorImageSearch.Interop;
 
 namespace VectorImageSearch.Faiss.Interop;
@@ -31,9 +32,44 @@ internal static class FaissNativeLibraries
             BundledDependencies),
     ];
 
+    /// <summary>
+    /// A folder holding a FAISS built elsewhere (libfaiss_c.so, the libfaiss library it links and libvis_faiss.so):
+    /// looked in before every other place for both libraries, on machines the build scripts cannot serve.
+    /// </summary>
+    public const string DirectoryVariable = "VECTORIMAGESEARCH_FAISS_DIR";
+
     private static readonly Lazy<bool> Registration = new(() =>
     {
-        NativeLibraryLocator.Register(typeof(FaissNativeLibraries).Assembly, Libraries);
+        var assembly = typeof(FaissNativeLibraries).Assembly;
+        NativeLibrary.SetDllImportResolver(assembly, (name, requestingAssembly, _) =>
+        {
+            var library = Array.Find(Libraries, l => l.ImportName == name);
+            if (library is null)
+            {
+                return IntPtr.Zero;
+            }
+            var directory = Environment.GetEnvironmentVariable(DirectoryVariable);
+            if (string.IsNullOrWhiteSpace(directory))
+            {
+                return NativeLibraryLocator.Load(library, requestingAssembly);
+            }
+            var path = Path.Combine(Path.GetFullPath(directory), library.FileName);
+            if (!File.Exists(path))
+            {
+                throw new DllNotFoundException(
+                    $"Native library '{library.FileName}' was not found in '{Path.GetFullPath(directory)}', the folder {DirectoryVariable} names. " +
+                    $"Put FAISS 1.7.3's C API library, the libfaiss library it links and libvis_faiss.so (built from src/VectorImageSearch.Faiss/native against that FAISS) there, or unset {DirectoryVariable}.");
+            }
+            foreach (var companion in BundledDependencies)
+            {
+                var companionPath = Path.Combine(Path.GetDirectoryName(path)!, companion);
+                if (File.Exists(companionPath))
+                {
+                    NativeLibrary.Load(companionPath);
+                }
+            }
+            return NativeLibrary.Load(path);
+        });
         return true;
     });
 

@@ -15,8 +15,18 @@ internal static unsafe partial class ShimNative
     public static partial void SetNumThreads(int threads);
 
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_search")]
-    public static partial int Search(IntPtr index, long n, float* x, long k, int nprobe, int efSearch, int threads,
-        float* distances, long* labels, byte* error, nuint errorLength);
+    public static partial int Search(IntPtr index, long n, float* x, long k, int nprobe, int efSearch, IntPtr filter,
+        double exactFraction, int threads, float* distances, long* labels, byte* error, nuint errorLength);
+
+    [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_selector_new")]
+    public static partial int SelectorNew(int kind, long* ids, byte* bits, nuint n, long begin, long end, out IntPtr selector,
+        byte* error, nuint errorLength);
+
+    [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_selector_count")]
+    public static partial long SelectorCount(IntPtr selector);
+
+    [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_selector_free")]
+    public static partial void SelectorFree(IntPtr selector);
 
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_serialize")]
     public static partial int Serialize(IntPtr index, out IntPtr data, out nuint size, byte* error, nuint errorLength);
@@ -26,6 +36,9 @@ internal static unsafe partial class ShimNative
 
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_deserialize")]
     public static partial int Deserialize(byte* data, nuint size, out IntPtr index, byte* error, nuint errorLength);
+
+    [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_read_file", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ReadFile(string path, int ioFlags, out IntPtr index, byte* error, nuint errorLength);
 
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_describe")]
     public static partial int Describe(IntPtr index, byte* buffer, nuint bufferLength, byte* error, nuint errorLength);

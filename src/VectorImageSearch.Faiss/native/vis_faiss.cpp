@@ -23,11 +23,19 @@
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
+#include <fcntl.h>
 #include <omp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vis_search.h"
+#include "vis_validate.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -98,194 +106,17 @@ class ThreadScope {
   bool active_;
 };
 
-struct SearchOptions {
-  int nprobe;     // <= 0: the index's own
-  int ef_search;  // <= 0: the index's own
-};
-
-void search_with(const faiss::Index* index, idx_t n, const float* x, idx_t k, const SearchOptions& options,
-                 float* distances, idx_t* labels);
-
-// IndexRefine::search refuses SearchParameters in 1.7.3, so do its work here: ask the base index for k * k_factor
-// candidates with the per-call parameters, then re-rank them with exact distances from the refine index.
-void search_refine(const faiss::IndexRefine* refine, idx_t n, const float* x, idx_t k, const SearchOptions& options,
-                   float* distances, idx_t* labels) {
-  const idx_t k_base = std::max<idx_t>(k, static_cast<idx_t>(static_cast<double>(k) * refine->k_factor));
-  std::vector<float> base_distances(static_cast<size_t>(n * k_base));
-  std::vector<idx_t> base_labels(static_cast<size_t>(n * k_base));
-  search_with(refine->base_index, n, x, k_base, options, base_distances.data(), base_labels.data());
-  const bool larger_is_closer = refine->metric_type == faiss::METRIC_INNER_PRODUCT;
-  const int d = refine->d;
-#pragma omp parallel if (n > 1)
-  {
-    std::unique_ptr<faiss::DistanceComputer> computer(refine->refine_index->get_distance_computer());
-    std::vector<std::pair<float, idx_t>> candidates;
-    candidates.reserve(static_cast<size_t>(k_base));
-#pragma omp for
-    for (idx_t q = 0; q < n; q++) {
-      computer->set_query(x + q * d);
-      candidates.clear();
-      const idx_t* row = base_labels.data() + q * k_base;
-      for (idx_t j = 0; j < k_base; j++) {
-        if (row[j] >= 0) candidates.emplace_back((*computer)(row[j]), row[j]);
-      }
-      const size_t keep = std::min<size_t>(static_cast<size_t>(k), candidates.size());
-      auto closer = [larger_is_closer](const std::pair<float, idx_t>& a, const std::pair<float, idx_t>& b) {
-        if (a.first != b.first) return larger_is_closer ? a.first > b.first : a.first < b.first;
-        return a.second < b.second;
-      };
-      std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
-                        closer);
-      for (idx_t j = 0; j < k; j++) {
-        const size_t at = static_cast<size_t>(q * k + j);
-        if (static_cast<size_t>(j) < keep) {
-          distances[at] = candidates[static_cast<size_t>(j)].first;
-          labels[at] = candidates[static_cast<size_t>(j)].second;
-        } else {
-          distances[at] = larger_is_closer ? -std::numeric_limits<float>::max() : std::numeric_limits<float>::max();
-          labels[at] = -1;
-        }
-      }
-    }
+std::string describe_sq(const faiss::ScalarQuantizer& sq) {
+  switch (sq.qtype) {
+    case faiss::ScalarQuantizer::QT_8bit: return "SQ8";
+    case faiss::ScalarQuantizer::QT_4bit: return "SQ4";
+    case faiss::ScalarQuantizer::QT_6bit: return "SQ6";
+    case faiss::ScalarQuantizer::QT_fp16: return "SQfp16";
+    case faiss::ScalarQuantizer::QT_8bit_uniform: return "SQ8_uniform";
+    case faiss::ScalarQuantizer::QT_4bit_uniform: return "SQ4_uniform";
+    case faiss::ScalarQuantizer::QT_8bit_direct: return "SQ8_direct";
   }
-}
-
-// HNSW search with a per-call efSearch. FAISS 1.7.3's IndexHNSW::search reads SearchParametersHNSW only for its loop
-// bound and still sizes the candidate queue from the shared hnsw.efSearch, so the classic HNSW search (greedy descent
-// through the upper layers, then a beam of width max(ef, k) on layer 0) is done here over the index's public graph.
-void search_hnsw(const faiss::IndexHNSW* index, idx_t n, const float* x, idx_t k, int ef_search, float* distances,
-                 idx_t* labels) {
-  const faiss::HNSW& graph = index->hnsw;
-  const bool larger_is_closer = index->metric_type == faiss::METRIC_INNER_PRODUCT;
-  const float missing = larger_is_closer ? -std::numeric_limits<float>::max() : std::numeric_limits<float>::max();
-  if (index->ntotal == 0) {
-    for (idx_t i = 0; i < n * k; i++) {
-      distances[i] = missing;
-      labels[i] = -1;
-    }
-    return;
-  }
-  const size_t ef = static_cast<size_t>(std::max<idx_t>(ef_search, k));
-  const int d = index->d;
-  using Scored = std::pair<float, int>;
-#pragma omp parallel if (n > 1)
-  {
-    std::unique_ptr<faiss::DistanceComputer> computer(index->storage->get_distance_computer());
-    faiss::VisitedTable visited(static_cast<int>(index->ntotal));
-    std::vector<Scored> ordered;
-#pragma omp for
-    for (idx_t q = 0; q < n; q++) {
-      computer->set_query(x + q * d);
-      // Smaller is closer inside the search: inner products are negated.
-      auto distance = [&](int id) {
-        const float value = (*computer)(id);
-        return larger_is_closer ? -value : value;
-      };
-      int nearest = graph.entry_point;
-      float nearest_distance = distance(nearest);
-      for (int level = graph.max_level; level >= 1; level--) {
-        for (bool improved = true; improved;) {
-          improved = false;
-          size_t begin = 0, end = 0;
-          graph.neighbor_range(nearest, level, &begin, &end);
-          for (size_t j = begin; j < end; j++) {
-            const int neighbour = graph.neighbors[j];
-            if (neighbour < 0) break;
-            const float dn = distance(neighbour);
-            if (dn < nearest_distance) {
-              nearest = neighbour;
-              nearest_distance = dn;
-              improved = true;
-            }
-          }
-        }
-      }
-      visited.advance();
-      std::priority_queue<Scored, std::vector<Scored>, std::greater<Scored>> candidates;
-      std::priority_queue<Scored> best;
-      candidates.emplace(nearest_distance, nearest);
-      best.emplace(nearest_distance, nearest);
-      visited.set(nearest);
-      while (!candidates.empty()) {
-        const Scored current = candidates.top();
-        if (best.size() >= ef && current.first > best.top().first) break;
-        candidates.pop();
-        size_t begin = 0, end = 0;
-        graph.neighbor_range(current.second, 0, &begin, &end);
-        for (size_t j = begin; j < end; j++) {
-          const int neighbour = graph.neighbors[j];
-          if (neighbour < 0) break;
-          if (visited.get(neighbour)) continue;
-          visited.set(neighbour);
-          const float dn = distance(neighbour);
-          if (best.size() < ef || dn < best.top().first) {
-            candidates.emplace(dn, neighbour);
-            best.emplace(dn, neighbour);
-            if (best.size() > ef) best.pop();
-          }
-        }
-      }
-      ordered.clear();
-      while (!best.empty()) {
-        ordered.push_back(best.top());
-        best.pop();
-      }
-      std::sort(ordered.begin(), ordered.end());
-      for (idx_t j = 0; j < k; j++) {
-        const size_t at = static_cast<size_t>(q * k + j);
-        if (static_cast<size_t>(j) < ordered.size()) {
-          const Scored& s = ordered[static_cast<size_t>(j)];
-          distances[at] = larger_is_closer ? -s.first : s.first;
-          labels[at] = s.second;
-        } else {
-          distances[at] = missing;
-          labels[at] = -1;
-        }
-      }
-    }
-  }
-}
-
-void search_with(const faiss::Index* index, idx_t n, const float* x, idx_t k, const SearchOptions& options,
-                 float* distances, idx_t* labels) {
-  // IndexIDMap (and IndexIDMap2, which derives from it) refuses SearchParameters in 1.7.3: search the inner index
-  // and translate its sequential ids.
-  if (auto* idmap = dynamic_cast<const faiss::IndexIDMap*>(index)) {
-    search_with(idmap->index, n, x, k, options, distances, labels);
-    const idx_t count = static_cast<idx_t>(idmap->id_map.size());
-    for (idx_t i = 0; i < n * k; i++) {
-      const idx_t inner = labels[i];
-      labels[i] = inner >= 0 && inner < count ? idmap->id_map[static_cast<size_t>(inner)] : -1;
-    }
-    return;
-  }
-  if (auto* pre = dynamic_cast<const faiss::IndexPreTransform*>(index)) {
-    const float* transformed = pre->apply_chain(n, x);
-    std::unique_ptr<const float[]> owned(transformed == x ? nullptr : transformed);
-    search_with(pre->index, n, transformed, k, options, distances, labels);
-    return;
-  }
-  if (auto* refine = dynamic_cast<const faiss::IndexRefine*>(index)) {
-    search_refine(refine, n, x, k, options, distances, labels);
-    return;
-  }
-  if (auto* ivf = dynamic_cast<const faiss::IndexIVF*>(index)) {
-    faiss::SearchParametersIVF params;
-    const size_t nprobe = options.nprobe > 0 ? static_cast<size_t>(options.nprobe) : ivf->nprobe;
-    params.nprobe = std::max<size_t>(1, std::min(nprobe, ivf->nlist));
-    params.max_codes = ivf->max_codes;
-    ivf->search(n, x, k, distances, labels, &params);
-    return;
-  }
-  if (auto* hnsw = dynamic_cast<const faiss::IndexHNSW*>(index)) {
-    if (hnsw->hnsw.upper_beam == 1 && hnsw->storage != nullptr) {
-      search_hnsw(hnsw, n, x, k, options.ef_search > 0 ? options.ef_search : hnsw->hnsw.efSearch, distances, labels);
-    } else {
-      hnsw->search(n, x, k, distances, labels);  // unusual HNSW variants: the index's own efSearch
-    }
-    return;
-  }
-  index->search(n, x, k, distances, labels);
+  return "SQ";
 }
 
 // A structural description in FAISS factory-string syntax (1.7.3 cannot turn an index back into its factory string).
@@ -324,7 +155,7 @@ std::string describe(const faiss::Index* index) {
       return prefix + ",PQ" + std::to_string(ivfpq->pq.M) + "x" + std::to_string(ivfpq->pq.nbits);
     }
     if (dynamic_cast<const faiss::IndexIVFFlat*>(index) != nullptr) return prefix + ",Flat";
-    if (dynamic_cast<const faiss::IndexIVFScalarQuantizer*>(index) != nullptr) return prefix + ",SQ";
+    if (auto* ivfsq = dynamic_cast<const faiss::IndexIVFScalarQuantizer*>(index)) return prefix + "," + describe_sq(ivfsq->sq);
     return prefix + ",?";
   }
   if (auto* hnsw = dynamic_cast<const faiss::IndexHNSW*>(index)) {
@@ -338,7 +169,7 @@ std::string describe(const faiss::Index* index) {
   if (auto* pq = dynamic_cast<const faiss::IndexPQ*>(index)) {
     return "PQ" + std::to_string(pq->pq.M) + "x" + std::to_string(pq->pq.nbits);
   }
-  if (dynamic_cast<const faiss::IndexScalarQuantizer*>(index) != nullptr) return "SQ";
+  if (auto* sq = dynamic_cast<const faiss::IndexScalarQuantizer*>(index)) return describe_sq(sq->sq);
   if (dynamic_cast<const faiss::IndexLSH*>(index) != nullptr) return "LSH";
   return "?";
 }
@@ -401,18 +232,44 @@ VIS_EXPORT void vis_faiss_set_num_threads(int threads) {
 }
 
 // k-nearest-neighbour search with per-call nprobe / efSearch (<= 0 keeps the index's own) on `threads` OpenMP
-// threads (<= 0 keeps the caller's). Never changes the index.
+// threads (<= 0 keeps the caller's), restricted to the ids `filter` allows (null: all); a filter that allows at most
+// exact_fraction of the vectors is answered by comparing those exactly. Never changes the index.
 VIS_EXPORT int vis_faiss_search(const faiss::Index* index, int64_t n, const float* x, int64_t k, int nprobe,
-                                int ef_search, int threads, float* distances, int64_t* labels, char* err,
-                                size_t err_len) {
+                                int ef_search, const vis::Selector* filter, double exact_fraction, int threads,
+                                float* distances, int64_t* labels, char* err, size_t err_len) {
   return guarded(err, err_len, [&] {
     if (index == nullptr || x == nullptr || distances == nullptr || labels == nullptr || n < 0 || k <= 0) {
       throw std::invalid_argument("vis_faiss_search: invalid argument");
     }
     ThreadScope scope(threads);
-    search_with(index, n, x, k, SearchOptions{nprobe, ef_search}, distances, labels);
+    vis::search(index, n, x, k, vis::SearchOptions{nprobe, ef_search, filter, exact_fraction}, distances, labels);
   });
 }
+
+// An id filter for vis_faiss_search: kind 0 = the `n` ids at `ids`, 1 = the half-open range [begin, end), 2 = the
+// bitmap of `n` bytes at `bits` (id i allowed when byte i / 8 has bit i % 8). The data is copied.
+VIS_EXPORT int vis_faiss_selector_new(int kind, const int64_t* ids, const uint8_t* bits, size_t n, int64_t begin,
+                                      int64_t end, vis::Selector** out, char* err, size_t err_len) {
+  return guarded(err, err_len, [&] {
+    if (out == nullptr || (n > 0 && kind == 0 && ids == nullptr) || (n > 0 && kind == 2 && bits == nullptr)) {
+      throw std::invalid_argument("vis_faiss_selector_new: invalid argument");
+    }
+    *out = nullptr;
+    switch (kind) {
+      case 0: *out = vis::Selector::batch(ids, n); break;
+      case 1: *out = vis::Selector::range(begin, end); break;
+      case 2: *out = vis::Selector::bitmap(bits, n); break;
+      default: throw std::invalid_argument("vis_faiss_selector_new: unknown kind");
+    }
+  });
+}
+
+// How many ids the filter allows.
+VIS_EXPORT int64_t vis_faiss_selector_count(const vis::Selector* selector) {
+  return selector == nullptr ? 0 : static_cast<int64_t>(selector->count());
+}
+
+VIS_EXPORT void vis_faiss_selector_free(vis::Selector* selector) { delete selector; }
 
 // Writes the index into a malloc'ed buffer; free it with vis_faiss_free_buffer.
 VIS_EXPORT int vis_faiss_serialize(const faiss::Index* index, uint8_t** data, size_t* size, char* err,
@@ -435,14 +292,50 @@ VIS_EXPORT int vis_faiss_serialize(const faiss::Index* index, uint8_t** data, si
 
 VIS_EXPORT void vis_faiss_free_buffer(uint8_t* data) { std::free(data); }
 
-// Reads an index from memory the caller keeps alive for the duration of the call.
+// Reads an index from memory the caller keeps alive for the duration of the call. The bytes are validated first
+// (vis_validate.h), so FAISS's reader never allocates more than the data can hold, and the loaded structures are
+// checked before the index is handed out.
 VIS_EXPORT int vis_faiss_deserialize(const uint8_t* data, size_t size, faiss::Index** out, char* err,
                                      size_t err_len) {
   return guarded(err, err_len, [&] {
     if (data == nullptr || out == nullptr) throw std::invalid_argument("vis_faiss_deserialize: invalid argument");
     *out = nullptr;
+    vis::validate_serialized(data, size);
     MemoryReader reader(data, size);
-    *out = faiss::read_index(&reader);
+    std::unique_ptr<faiss::Index> index(faiss::read_index(&reader));
+    vis::validate_loaded(index.get());
+    *out = index.release();
+  });
+}
+
+// Reads an index file with FAISS's io_flags (memory-mapping included) after validating its bytes through a read-only
+// mapping of the file, then checks the loaded structures.
+VIS_EXPORT int vis_faiss_read_file(const char* path, int io_flags, faiss::Index** out, char* err, size_t err_len) {
+  return guarded(err, err_len, [&] {
+    if (path == nullptr || out == nullptr) throw std::invalid_argument("vis_faiss_read_file: invalid argument");
+    *out = nullptr;
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(std::string("cannot open the file: ") + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      ::close(fd);
+      throw std::runtime_error("not a regular file");
+    }
+    const size_t size = static_cast<size_t>(info.st_size);
+    void* mapped = size == 0 ? nullptr : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (mapped == MAP_FAILED) throw std::runtime_error(std::string("cannot map the file: ") + std::strerror(errno));
+    try {
+      static const uint8_t empty = 0;
+      vis::validate_serialized(mapped == nullptr ? &empty : static_cast<const uint8_t*>(mapped), size);
+    } catch (...) {
+      if (mapped != nullptr) ::munmap(mapped, size);
+      throw;
+    }
+    if (mapped != nullptr) ::munmap(mapped, size);
+    std::unique_ptr<faiss::Index> index(faiss::read_index(path, io_flags));
+    vis::validate_loaded(index.get());
+    *out = index.release();
   });
 }
 

@@ -41,7 +41,7 @@ public sealed class AutoAndFactoryTests
         using var index = FaissIndex.Create(16, "IVF8,SQ8", VectorMetric.L2);
         index.Train(data);
         index.Add(data);
-        Assert.Equal("IVF8,SQ", index.Description);
+        Assert.Equal("IVF8,SQ8", index.Description);
         Assert.Equal(7, index.Search(data.AsSpan(7 * 16, 16), 1, new VectorSearchOptions { NProbe = 8 })[0].Id);
     }
 

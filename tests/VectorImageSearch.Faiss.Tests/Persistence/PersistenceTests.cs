@@ -99,8 +99,8 @@ public sealed class PersistenceTests : IDisposable
             flipped[i] ^= 0x5A; // the index type's fourcc
         }
         File.WriteAllBytes(path, flipped);
-        Assert.Contains("not recognized", Assert.Throws<FaissException>(() => FaissIndex.Load(path)).FaissMessage);
-        Assert.Contains("not recognized", Assert.Throws<FaissException>(() => FaissIndex.FromBytes(flipped)).FaissMessage);
+        Assert.Contains("not an index type this library reads", Assert.Throws<FaissException>(() => FaissIndex.Load(path)).FaissMessage);
+        Assert.Contains("not an index type this library reads", Assert.Throws<FaissException>(() => FaissIndex.FromBytes(flipped)).FaissMessage);
 
         var random = new byte[4096];
         new Random(3).NextBytes(random);
@@ -125,6 +125,62 @@ public sealed class PersistenceTests : IDisposable
         }
         using var whole = FaissIndex.FromBytes(bytes);
         Assert.Equal(index.Count, whole.Count);
+    }
+
+    [Theory]
+    [InlineData("SQ8")]
+    [InlineData("SQfp16")]
+    [InlineData("IVF16,SQ8")]
+    [InlineData("IVF16,Flat")]
+    public void Scalar_quantised_and_direct_mapped_indexes_round_trip_through_the_validating_reader(string factory)
+    {
+        using var index = Build(factory);
+        _ = index.Reconstruct(1007); // IVF kinds: builds the hashtable direct map, which is then saved and validated
+        var path = Path.Combine(_folder, "sq.faiss");
+        index.Save(path);
+        using var loaded = FaissIndex.Load(path);
+        using var fromBytes = FaissIndex.FromBytes(index.ToBytes());
+        Assert.Equal(index.Description, loaded.Description);
+        AssertSame(index, loaded);
+        AssertSame(index, fromBytes);
+        Assert.Equal(index.Reconstruct(1007), loaded.Reconstruct(1007));
+    }
+
+    [Fact]
+    public void A_huge_count_is_refused_before_FAISS_allocates_and_the_message_names_the_file_and_field()
+    {
+        using var index = Build("Flat");
+        var bytes = index.ToBytes();
+        // IDMap2 (fourcc + 33-byte header), then the Flat index (fourcc + header), then its vector count.
+        const int CodesCount = 4 + 33 + 4 + 33;
+        Assert.Equal((long)Dimension * 2000, BitConverter.ToInt64(bytes, CodesCount));
+        BitConverter.TryWriteBytes(bytes.AsSpan(CodesCount, 8), (1L << 40) - 1);
+        var path = Path.Combine(_folder, "huge.faiss");
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<FaissException>(() => FaissIndex.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("field 'index(IDMap).index(Flat).codes'", error.Message);
+        Assert.Contains("claims 1099511627775 elements", error.Message);
+        Assert.Contains("field 'index(IDMap).index(Flat).codes'", Assert.Throws<FaissException>(() => FaissIndex.FromBytes(bytes)).Message);
+    }
+
+    [Fact]
+    public void An_hnsw_link_outside_the_graph_is_refused_at_load_instead_of_crashing_a_search()
+    {
+        using var index = Build("HNSW16");
+        var bytes = index.ToBytes();
+        // IDMap2 header, then IHNf + header, then assign_probas (f64), cum_nneighbor_per_level (i32), levels (i32),
+        // offsets (u64), neighbors (i32): each a 64-bit count and its elements.
+        var at = 4 + 33 + 4 + 33;
+        foreach (var size in new[] { 8, 4, 4, 8 })
+        {
+            at += 8 + (int)(BitConverter.ToInt64(bytes, at) * size);
+        }
+        var links = BitConverter.ToInt64(bytes, at);
+        Assert.True(links > 2000);
+        BitConverter.TryWriteBytes(bytes.AsSpan(at + 8 + 40, 4), 2_000_000); // one link to a node that does not exist
+        var error = Assert.Throws<FaissException>(() => FaissIndex.FromBytes(bytes));
+        Assert.Contains("field 'index.index.hnsw.neighbors[10]' is 2000000, not a node (ntotal=2000)", error.Message);
     }
 
     private static FaissIndex Build(string factory)

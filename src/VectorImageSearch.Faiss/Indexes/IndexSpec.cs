@@ -4,7 +4,8 @@ namespace VectorImageSearch;
 
 /// <summary>
 /// What vector index to build: a kind and its parameters, mapped to a FAISS factory string by <see cref="ToFactoryString"/>.
-/// Create one with <see cref="Flat"/>, <see cref="IvfFlat"/>, <see cref="IvfPq"/>, <see cref="Hnsw"/>, <see cref="Factory"/>
+/// Create one with <see cref="Flat"/>, <see cref="IvfFlat"/>, <see cref="IvfPq"/>, <see cref="Hnsw"/>, <see cref="Sq8"/>,
+/// <see cref="SqFp16"/>, <see cref="IvfSq8"/>, <see cref="Factory"/>
 /// or <see cref="Auto"/>, or bind it from configuration (<c>"Kind": "IvfPq", "NList": 1024, …</c>). A parameter left at 0
 /// is chosen by <see cref="Resolve"/> from the collection size and the dimension.
 /// </summary>
@@ -94,6 +95,22 @@ public sealed record IndexSpec
         return new() { Kind = IndexSpecKind.Hnsw, HnswM = m, EfConstruction = efConstruction, EfSearch = efSearch };
     }
 
+    /// <summary>Scalar quantisation to 8 bits per dimension (a quarter of Flat's memory), scanned like Flat; needs training (per-dimension ranges).</summary>
+    public static IndexSpec Sq8() => new() { Kind = IndexSpecKind.Sq8 };
+
+    /// <summary>Half-precision floats (half of Flat's memory), scanned like Flat; no training.</summary>
+    public static IndexSpec SqFp16() => new() { Kind = IndexSpecKind.SqFp16 };
+
+    /// <summary>IVF over 8-bit scalar-quantised vectors: IVF-Flat's speed at a quarter of its memory.</summary>
+    /// <param name="nlist">Number of cells; 0 chooses from the collection size.</param>
+    /// <param name="nprobe">Default cells visited per search; 0 chooses from <paramref name="nlist"/>.</param>
+    public static IndexSpec IvfSq8(int nlist = 0, int nprobe = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nlist);
+        ArgumentOutOfRangeException.ThrowIfNegative(nprobe);
+        return new() { Kind = IndexSpecKind.IvfSq8, NList = nlist, NProbe = nprobe };
+    }
+
     /// <summary>Any FAISS factory string, for example <c>"IVF1024,SQ8"</c> or <c>"OPQ32,IVF4096,PQ32"</c>.</summary>
     /// <param name="factoryString">The FAISS index factory description.</param>
     public static IndexSpec Factory(string factoryString)
@@ -150,7 +167,8 @@ public sealed record IndexSpec
         var spec = Resolve(count, dimension);
         return spec.Kind switch
         {
-            IndexSpecKind.IvfFlat => Math.Min(count, Math.Max(64L * spec.NList, 10_000)),
+            IndexSpecKind.IvfFlat or IndexSpecKind.IvfSq8 => Math.Min(count, Math.Max(64L * spec.NList, 10_000)),
+            IndexSpecKind.Sq8 => Math.Min(count, 100_000),
             IndexSpecKind.IvfPq => Math.Min(count, Math.Max(64L * spec.NList, 65_536)),
             IndexSpecKind.Factory => Math.Min(count, 100_000),
             _ => 0,
@@ -159,7 +177,7 @@ public sealed record IndexSpec
 
     /// <summary>
     /// Fills every automatic choice for a collection of <paramref name="count"/> vectors of <paramref name="dimension"/>
-    /// floats. <see cref="Auto"/> chooses Flat up to <see cref="AutoFlatMaximum"/> vectors (exact search is still fast
+    /// floats (IVF cell and probe counts, PQ sub-quantisers). <see cref="Auto"/> chooses Flat up to <see cref="AutoFlatMaximum"/> vectors (exact search is still fast
     /// there and needs no training), IVF-Flat below <see cref="AutoPqMinimum"/>, and IVF-PQ with ×4 exact re-ranking above
     /// (the codes keep the inverted lists small enough to scan). For Auto, <see cref="ExpectedCount"/> wins over
     /// <paramref name="count"/> when it is set.
@@ -180,6 +198,7 @@ public sealed record IndexSpec
                 return chosen.Resolve(n, dimension);
             case IndexSpecKind.IvfFlat:
             case IndexSpecKind.IvfPq:
+            case IndexSpecKind.IvfSq8:
                 var nlist = NList > 0 ? NList : RecommendedNList(count);
                 var m = Kind == IndexSpecKind.IvfPq ? (PqM > 0 ? PqM : RecommendedPqM(dimension)) : 0;
                 if (Kind == IndexSpecKind.IvfPq && dimension % m != 0)
@@ -216,6 +235,9 @@ public sealed record IndexSpec
             IndexSpecKind.IvfPq => string.Create(CultureInfo.InvariantCulture, $"IVF{spec.NList},PQ{spec.PqM}x{spec.PqBits}np")
                 + (spec.RefineFactor > 0 ? ",RFlat" : string.Empty),
             IndexSpecKind.Hnsw => string.Create(CultureInfo.InvariantCulture, $"HNSW{spec.HnswM}"),
+            IndexSpecKind.Sq8 => "SQ8",
+            IndexSpecKind.SqFp16 => "SQfp16",
+            IndexSpecKind.IvfSq8 => string.Create(CultureInfo.InvariantCulture, $"IVF{spec.NList},SQ8"),
             IndexSpecKind.Factory => spec.FactoryString!,
             _ => throw new InvalidOperationException($"Unexpected index kind {spec.Kind}."),
         };

@@ -20,4 +20,13 @@ public enum IndexSpecKind
 
     /// <summary>Any FAISS factory string, taken as given.</summary>
     Factory = 5,
+
+    /// <summary>Exact scan of 8-bit scalar-quantised vectors (one byte per dimension, trained ranges): <c>SQ8</c>.</summary>
+    Sq8 = 6,
+
+    /// <summary>Exact scan of half-precision vectors (two bytes per dimension, no training): <c>SQfp16</c>.</summary>
+    SqFp16 = 7,
+
+    /// <summary>Inverted file of 8-bit scalar-quantised vectors: <c>IVF{nlist},SQ8</c>.</summary>
+    IvfSq8 = 8,
 }
