@@ -64,16 +64,8 @@ public static class WebServices
             var window = Settings(http).WindowSeconds;
             var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : window;
             http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = "Too many requests",
-                    Detail = $"This client has sent more requests than the limit allows; try again in {retry} s.",
-                },
-            });
+            await ProblemWriter.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"This client has sent more requests than the limit allows; try again in {retry} s.");
         };
     }
 

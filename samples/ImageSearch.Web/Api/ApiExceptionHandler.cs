@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace VectorImageSearch.Samples.Web.Api;
 
@@ -7,7 +6,7 @@ namespace VectorImageSearch.Samples.Web.Api;
 /// Turns exceptions into problem+json in every environment, never with a stack trace or an exception type: a bad
 /// request keeps its status code and message, anything else is a 500 that points at the server log by trace id.
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -27,11 +26,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
         }
-        httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        await ProblemWriter.WriteAsync(httpContext, status, title, detail);
+        return true;
     }
 }

@@ -53,6 +53,9 @@ internal static class PngEncoder
         return output.ToArray();
     }
 
+    /// <summary>The CRC-32 of a chunk's type and data, as PNG stores it.</summary>
+    internal static uint ChunkCrc(ReadOnlySpan<byte> typeAndData) => Update(0xFFFFFFFFu, typeAndData) ^ 0xFFFFFFFFu;
+
     private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
     {
         Span<byte> word = stackalloc byte[4];

@@ -29,9 +29,6 @@ internal sealed class StartupIndexer(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        services.GetRequiredService<IndexingCoordinator>().TryCancel();
-        return Task.CompletedTask;
-    }
+    // A run still going on is cancelled when the container disposes the coordinator (it waits for the batch and saves).
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
