@@ -62,7 +62,9 @@ function render(result, label) {
     const img = li.querySelector(".thumb");
     img.src = hit.thumbnailUrl;
     img.alt = hit.fileName;
-    li.querySelector(".name").textContent = hit.fileName;
+    const name = li.querySelector(".name");
+    name.textContent = hit.fileName;
+    name.title = hit.fileName;
     li.querySelector(".score").textContent = hit.score.toFixed(3);
     li.dataset.id = hit.id;
     const more = li.querySelector(".similar");
