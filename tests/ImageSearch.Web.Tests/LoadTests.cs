@@ -67,6 +67,8 @@ public sealed class LoadTests(ITestOutputHelper output)
             await Task.WhenAll(workers);
             clock.Stop();
 
+            var text = latencies.Where((_, n) => n % 2 == 0).Order().ToArray();
+            var image = latencies.Where((_, n) => n % 2 == 1).Order().ToArray();
             Array.Sort(latencies);
             var result = new
             {
@@ -78,6 +80,10 @@ public sealed class LoadTests(ITestOutputHelper output)
                 p50Ms = Math.Round(Percentile(latencies, 0.50), 1),
                 p99Ms = Math.Round(Percentile(latencies, 0.99), 1),
                 maxMs = Math.Round(latencies[^1], 1),
+                textP50Ms = Math.Round(Percentile(text, 0.50), 1),
+                textP99Ms = Math.Round(Percentile(text, 0.99), 1),
+                imageP50Ms = Math.Round(Percentile(image, 0.50), 1),
+                imageP99Ms = Math.Round(Percentile(image, 0.99), 1),
                 loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a",
                 processors = Environment.ProcessorCount,
                 utc = DateTime.UtcNow.ToString("u", System.Globalization.CultureInfo.InvariantCulture),

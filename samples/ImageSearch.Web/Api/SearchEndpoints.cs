@@ -119,7 +119,7 @@ internal static class SearchEndpoints
         IReadOnlyList<SearchHit> hits;
         try
         {
-            hits = await search.SearchAsync(ImageInput.FromBytes(bytes, $"upload '{name}'"), count, cancellationToken);
+            hits = await search.SearchAsync(ImageInput.FromBytes(bytes, name), count, cancellationToken);
         }
         catch (ImageDecodeException e)
         {
