@@ -87,6 +87,7 @@ public sealed class ApiTests(WebAppFixture app)
         Assert.Equal("image/png", first.Content.Headers.ContentType?.MediaType);
         var png = await first.Content.ReadAsByteArrayAsync();
         Assert.InRange(png.Length, 100, 20_000);
+        Assert.Equal(TimeSpan.FromHours(1), first.Headers.CacheControl?.MaxAge);
         var etag = first.Headers.ETag;
         Assert.NotNull(etag);
         var afterFirst = cache.Generated;
