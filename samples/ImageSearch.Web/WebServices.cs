@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 using VectorImageSearch.Samples.Web.Api;
 using VectorImageSearch.Samples.Web.Services;
@@ -22,6 +23,7 @@ public static class WebServices
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        AddProgramFolderSettings(builder);
         services.AddOptions<ImageSearchWebOptions>()
             .Bind(builder.Configuration.GetSection(ImageSearchWebOptions.SectionName))
             .ValidateDataAnnotations()
@@ -49,6 +51,20 @@ public static class WebServices
         services.AddOpenApi();
         services.AddRateLimiter(ConfigureRateLimits);
         return builder;
+    }
+
+    // Started from another folder (dotnet path/to/ImageSearch.Web.dll), the content root has no appsettings.json: read the
+    // copy the build puts beside the program, with the lowest precedence (environment and command line still win).
+    private static void AddProgramFolderSettings(WebApplicationBuilder builder)
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")) || !File.Exists(beside))
+        {
+            return;
+        }
+        var source = new JsonConfigurationSource { Path = beside, Optional = true };
+        source.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, source);
     }
 
     private static string? ResolveOptional(string? path) => string.IsNullOrWhiteSpace(path) ? path : WebPaths.Resolve(path);
