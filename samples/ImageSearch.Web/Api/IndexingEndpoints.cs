@@ -19,25 +19,23 @@ internal static class IndexingEndpoints
             .Produces<IndexingStatus>(202).ProducesProblem(409).ProducesProblem(429);
         api.MapGet("/indexing/events", Watch)
             .WithName("WatchIndexing").WithSummary("The indexing status now and at every change, as server-sent events named \"status\".")
-            .Produces(200, contentType: "text/event-stream")
-            .DisableRateLimiting();
+            .Produces(200, contentType: "text/event-stream");
         return api;
     }
 
     private static StatusResponse GetStatus(
         ImageSearchEngine engine, IndexingCoordinator indexing, WebPaths paths, IOptions<ImageSearchOptions> library, IOptions<ImageSearchWebOptions> options)
     {
-        var model = library.Value.ClipModelPath ?? library.Value.ImageModelPath ?? string.Empty;
         var settings = options.Value;
         return new StatusResponse(
             engine.Count,
-            Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
+            ModelDescription.Name(library.Value),
             engine.ModelFingerprint,
             engine.Dimension,
             settings.Store.ToString().ToLowerInvariant(),
             engine.IndexDescription,
             paths.Images.Name,
-            !string.IsNullOrWhiteSpace(library.Value.ClipModelPath) && string.IsNullOrWhiteSpace(library.Value.ImageModelPath),
+            ModelDescription.SearchesText(library.Value),
             settings.MaxResults,
             settings.MaxUploadBytes,
             indexing.Status);

@@ -26,9 +26,14 @@ internal static class SearchEndpoints
     }
 
     private static async Task<IResult> SearchTextAsync(
-        string? q, int? k, IImageSearch search, HitCatalog catalog, IOptions<ImageSearchWebOptions> options, CancellationToken cancellationToken)
+        string? q, int? k, IImageSearch search, HitCatalog catalog, IOptions<ImageSearchWebOptions> options, IOptions<ImageSearchOptions> library,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (!ModelDescription.SearchesText(library.Value))
+        {
+            return ApiProblems.BadRequest("No text search", $"The model '{ModelDescription.Name(library.Value)}' embeds images only: search by an image instead.");
+        }
         if (CheckK(k, settings, out var count) is { } badK)
         {
             return badK;
