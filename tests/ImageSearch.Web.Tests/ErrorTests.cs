@@ -23,6 +23,8 @@ public sealed class ErrorTests
         var detail = await response.AssertProblemAsync(500);
         Assert.Contains("trace id", detail, StringComparison.Ordinal);
         var body = await response.Content.ReadAsStringAsync();
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Contains(json.RootElement.GetProperty("traceId").GetString()!, detail, StringComparison.Ordinal); // one id to find in the log
         Assert.DoesNotContain(missingModel, body, StringComparison.Ordinal);
         Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
     }

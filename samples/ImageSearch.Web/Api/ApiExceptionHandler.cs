@@ -15,16 +15,17 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
             httpContext.Response.StatusCode = 499; // the client went away; nobody reads an answer
             return true;
         }
+        var traceId = System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier;
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             ImageDecodeException decode => (StatusCodes.Status400BadRequest, "The image cannot be decoded", $"The image {decode.Problem}"),
             _ => (StatusCodes.Status500InternalServerError, "Server error",
-                  $"The server failed to answer; its log has the details under trace id {httpContext.TraceIdentifier}."),
+                  $"The server failed to answer; its log has the details under trace id {traceId}."),
         };
         if (status >= 500)
         {
-            logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogError(exception, "Request {Method} {Path} failed (trace id {TraceId})", httpContext.Request.Method, httpContext.Request.Path, traceId);
         }
         await ProblemWriter.WriteAsync(httpContext, status, title, detail);
         return true;
