@@ -46,8 +46,7 @@ public sealed class IndexingApiTests
 
         var answer = await (await client.GetAsync("/api/search?q=a%20red%20circle&k=1")).Content.ReadAsStringAsync();
         Assert.Contains("_red_circle.png", answer, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(factory.Root, "index", "manifest.json")) || Directory.EnumerateFiles(Path.Combine(factory.Root, "index"), "*", SearchOption.AllDirectories).Any(),
-            "the completed run was not saved");
+        Assert.True(File.Exists(Path.Combine(factory.Root, "index", "manifest.json")), "the completed run was not saved");
     }
 
     [Fact]
