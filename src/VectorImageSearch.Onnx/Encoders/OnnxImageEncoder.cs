@@ -69,7 +69,7 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
             ?? (meanImageFile is not null ? PreprocessRecipe.MlNetImageNet224(MeanImage.FromOnnxInitializer(meanImageFile))
             : File.Exists(configPath) ? PreprocessRecipe.FromFolder(folder) : DefaultRecipe(options.Preset));
         var selection = options.Preset != ImageEncoderPreset.VisionTransformer
-            ? new ImageModelSelection("ResNet50 image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
+            ? new ImageModelSelection($"{options.Preset} image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
             : new ImageModelSelection("ViT image encoder", options.InputName, options.OutputName, ["last_hidden_state"], [3, 2], options.Pooling);
         var model = ImageEmbeddingModel.Load(modelFile, recipe, selection, options.OnnxRuntime ?? OnnxRuntimeOptions.Default, options.MaxBatchSize, logger);
         var name = File.Exists(Path.GetFullPath(options.ModelPath)) ? Path.GetFileNameWithoutExtension(modelFile) : ModelFiles.NameOf(folder);
