@@ -6,7 +6,8 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// <summary>
 /// Reads one float initializer out of an ONNX file by walking its protobuf encoding: ModelProto.graph (7) →
 /// GraphProto.initializer (5) → TensorProto dims (1), data_type (2), float_data (4), name (8), raw_data (9),
-/// data_location (14). Every length is checked against the bytes that are left.
+/// data_location (14). Every length is checked against the bytes that are left. Reading stops at the initializer:
+/// fields after it (opset_import, metadata) are not checked, since the model itself is never run from here.
 /// </summary>
 internal static class OnnxInitializerReader
 {

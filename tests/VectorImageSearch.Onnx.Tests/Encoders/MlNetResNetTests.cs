@@ -32,7 +32,14 @@ public sealed class MlNetResNetTests(ITestOutputHelper output)
         Assert.Equal([0f, 0f, 0f], recipe.Mean);
         Assert.Equal(MeanImage.FromOnnxInitializer(MlNetResNet18Package.Preprocess).Digest, recipe.MeanImage!.Digest);
         Assert.Contains(recipe.MeanImage.Digest, recipe.ToString()); // the recipe text goes into the model fingerprint
-        EncoderAssert.UnitLength(encoder.Encode(ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, "chelsea.png"))));
+        // The model's batch is fixed at 1: a batch of three runs as three single runs, each equal to its own encode.
+        var inputs = Photos[..3].Select(p => ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, p))).ToList();
+        var batch = encoder.EncodeBatch(inputs);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            EncoderAssert.UnitLength(batch[i]);
+            Assert.Equal(encoder.Encode(inputs[i]), batch[i]);
+        }
     }
 
     [Fact]

@@ -94,6 +94,24 @@ public sealed class MeanImageTests(ITestOutputHelper output) : IDisposable
         AssertFails(Path.Combine(_temp.Path, "absent.onnx"), "MeanImage", "does not exist");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(4096)]
+    [InlineData(300_000)]
+    [InlineData(600_000)]
+    public void A_truncated_onnx_file_fails_cleanly(int keep)
+    {
+        var bytes = File.ReadAllBytes(MlNetResNet18Package.Preprocess);
+        var path = Path.Combine(_temp.Path, $"truncated-{keep}.onnx");
+        File.WriteAllBytes(path, bytes[..keep]); // 600,000 of 602,584 bytes: inside the mean image data
+
+        var error = Assert.Throws<ModelLoadException>(() => MeanImage.FromOnnxInitializer(path));
+
+        output.WriteLine(error.Message);
+        Assert.Contains(path, error.Message);
+    }
+
     private static void AssertFails(string path, string name, string problem)
     {
         var error = Assert.Throws<ModelLoadException>(() => MeanImage.FromOnnxInitializer(path, name));
