@@ -64,20 +64,36 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
         var logger = (ILogger?)loggerFactory?.CreateLogger<OnnxImageEncoder>() ?? NullLogger.Instance;
         var modelFile = ModelFiles.FindImageModel(options.ModelPath, out var folder, options.ModelVariant);
         var configPath = Path.Combine(folder, PreprocessRecipe.ConfigFileName);
+        var meanImageFile = options.Recipe is null && options.Preset == ImageEncoderPreset.MlNetResNet ? MlNetPreprocessFile(modelFile) : null;
         var recipe = options.Recipe
-            ?? (File.Exists(configPath) ? PreprocessRecipe.FromFolder(folder) : DefaultRecipe(options.Preset));
-        var selection = options.Preset == ImageEncoderPreset.ResNet50
-            ? new ImageModelSelection("ResNet50 image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
+            ?? (meanImageFile is not null ? PreprocessRecipe.MlNetImageNet224(MeanImage.FromOnnxInitializer(meanImageFile))
+            : File.Exists(configPath) ? PreprocessRecipe.FromFolder(folder) : DefaultRecipe(options.Preset));
+        var selection = options.Preset != ImageEncoderPreset.VisionTransformer
+            ? new ImageModelSelection($"{options.Preset} image encoder", options.InputName, options.OutputName, [], [4, 2], options.Pooling)
             : new ImageModelSelection("ViT image encoder", options.InputName, options.OutputName, ["last_hidden_state"], [3, 2], options.Pooling);
         var model = ImageEmbeddingModel.Load(modelFile, recipe, selection, options.OnnxRuntime ?? OnnxRuntimeOptions.Default, options.MaxBatchSize, logger);
         var name = File.Exists(Path.GetFullPath(options.ModelPath)) ? Path.GetFileNameWithoutExtension(modelFile) : ModelFiles.NameOf(folder);
         List<string> files = [.. ModelFiles.WithExternalData(modelFile)];
-        if (options.Recipe is null && File.Exists(configPath))
+        if (meanImageFile is not null)
+        {
+            files.Add(meanImageFile);
+        }
+        else if (options.Recipe is null && File.Exists(configPath))
         {
             files.Add(configPath);
         }
         return new ImageEncoderCore(model, name, options.DecodeOptions,
             () => ModelFingerprints.Compute(name, folder, files, $"{options.Preset};{model.Settings}"));
+    }
+
+    /// <summary>The file that holds an ML.NET ResNet's mean image: beside the model, or where the NuGet package puts it.</summary>
+    private static string MlNetPreprocessFile(string modelFile)
+    {
+        const string Name = "ResNetPreprocess.onnx";
+        var folder = Path.GetDirectoryName(Path.GetFullPath(modelFile))!;
+        string[] candidates = [Path.Combine(folder, Name), Path.GetFullPath(Path.Combine(folder, "..", "ResNetPrepOnnx", Name))];
+        return candidates.FirstOrDefault(File.Exists) ?? throw new ModelLoadException(modelFile,
+            $"the MlNetResNet preset needs the mean image of {Name}, which is in neither '{candidates[0]}' nor '{candidates[1]}'.");
     }
 
     private static PreprocessRecipe DefaultRecipe(ImageEncoderPreset preset) => preset == ImageEncoderPreset.ResNet50

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>
@@ -40,8 +42,8 @@ public static class ImagePipeline
 
     /// <summary>
     /// Decodes, resizes, crops and normalises <paramref name="input"/> into <paramref name="destination"/> as one
-    /// CHW float32 image (<see cref="PreprocessRecipe.TensorLength"/> values: all R, then all G, then all B), each value
-    /// (byte × rescale − mean) / std. Uses pooled buffers only.
+    /// CHW float32 image (<see cref="PreprocessRecipe.TensorLength"/> values: all R, then all G, then all B, or B, G, R
+    /// for <see cref="ChannelOrder.Bgr"/>), each value (byte × rescale − mean − mean image) / std. Uses pooled buffers only.
     /// </summary>
     /// <param name="input">The image.</param>
     /// <param name="recipe">The preprocessing recipe.</param>
@@ -66,11 +68,12 @@ public static class ImagePipeline
     }
 
     /// <summary>
-    /// Normalises interleaved 8-bit RGB pixels into CHW float32: value = (byte × <see cref="PreprocessRecipe.RescaleFactor"/>
-    /// − mean[c]) / std[c], computed in float32 as Hugging Face's image processors do.
+    /// Normalises interleaved 8-bit RGB pixels into CHW float32 in the recipe's <see cref="PreprocessRecipe.ChannelOrder"/>:
+    /// value = (byte × <see cref="PreprocessRecipe.RescaleFactor"/> − mean[c] − meanImage[c, y, x]) / std[c], computed in
+    /// float32 as Hugging Face's image processors do (the mean image term only when the recipe has one).
     /// </summary>
-    /// <param name="rgb">Interleaved RGB bytes, a whole number of pixels.</param>
-    /// <param name="recipe">Supplies the rescale factor, mean and std.</param>
+    /// <param name="rgb">Interleaved RGB bytes, a whole number of pixels; exactly the mean image's pixels when the recipe has one.</param>
+    /// <param name="recipe">Supplies the rescale factor, means, std and channel order.</param>
     /// <param name="destination">At least as many floats as <paramref name="rgb"/> has bytes.</param>
     public static void Normalize(ReadOnlySpan<byte> rgb, PreprocessRecipe recipe, Span<float> destination)
     {
@@ -80,7 +83,13 @@ public static class ImagePipeline
             throw new ArgumentException("The pixel data is not a whole number of RGB pixels.", nameof(rgb));
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, rgb.Length, nameof(destination));
+        var meanImage = recipe.MeanImage;
+        if (meanImage is not null && meanImage.Values.Length != rgb.Length)
+        {
+            throw new ArgumentException($"The pixel data holds {rgb.Length / 3} pixels but the recipe's mean image is {meanImage.Width}x{meanImage.Height}.", nameof(rgb));
+        }
         var plane = rgb.Length / 3;
+        var bgr = recipe.ChannelOrder == ChannelOrder.Bgr;
         Span<float> table = stackalloc float[3 * 256];
         for (var c = 0; c < 3; c++)
         {
@@ -89,20 +98,31 @@ public static class ImagePipeline
             for (var v = 0; v < 256; v++)
             {
                 var scaled = (float)(v * (double)recipe.RescaleFactor);
-                table[(c * 256) + v] = (scaled - mean) / std;
+                table[(c * 256) + v] = meanImage is null ? (scaled - mean) / std : scaled - mean;
             }
         }
-        var red = destination[..plane];
-        var green = destination.Slice(plane, plane);
-        var blue = destination.Slice(2 * plane, plane);
-        var redTable = table[..256];
-        var greenTable = table.Slice(256, 256);
-        var blueTable = table.Slice(512, 256);
+        // Tensor plane c takes source channel c (RGB) or 2 - c (BGR).
+        var first = destination[..plane];
+        var second = destination.Slice(plane, plane);
+        var third = destination.Slice(2 * plane, plane);
+        var firstTable = table[..256];
+        var secondTable = table.Slice(256, 256);
+        var thirdTable = table.Slice(512, 256);
+        int firstSource = bgr ? 2 : 0, thirdSource = bgr ? 0 : 2;
         for (var i = 0; i < plane; i++)
         {
-            red[i] = redTable[rgb[i * 3]];
-            green[i] = greenTable[rgb[(i * 3) + 1]];
-            blue[i] = blueTable[rgb[(i * 3) + 2]];
+            first[i] = firstTable[rgb[(i * 3) + firstSource]];
+            second[i] = secondTable[rgb[(i * 3) + 1]];
+            third[i] = thirdTable[rgb[(i * 3) + thirdSource]];
+        }
+        if (meanImage is not null)
+        {
+            var values = destination[..rgb.Length];
+            TensorPrimitives.Subtract(values, meanImage.Values, values);
+            for (var c = 0; c < 3; c++)
+            {
+                TensorPrimitives.Divide(values.Slice(c * plane, plane), recipe.Std[c], values.Slice(c * plane, plane));
+            }
         }
     }
 

@@ -53,6 +53,31 @@ public sealed record PreprocessRecipe
         Std = ImageNetStd,
     };
 
+    /// <summary>
+    /// ML.NET's ImageNet featurizers (CNTK exports such as <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>): shortest edge
+    /// to 224 and centre crop 224 × 224 (ML.NET's <c>IsoCrop</c>, here with PIL bilinear), no rescale (values 0–255),
+    /// channels in BGR order, minus <paramref name="meanImage"/> (read from the package's <c>ResNetPreprocess.onnx</c>
+    /// with <see cref="MeanImage.FromOnnxInitializer"/>).
+    /// </summary>
+    /// <param name="meanImage">The 224 × 224 mean image, in BGR order and 0–255 units.</param>
+    /// <returns>The recipe.</returns>
+    public static PreprocessRecipe MlNetImageNet224(MeanImage meanImage)
+    {
+        ArgumentNullException.ThrowIfNull(meanImage);
+        return new()
+        {
+            ProcessorType = "MlNetDnnImageFeaturizer",
+            ShortestEdge = 224,
+            Resample = ResampleFilter.Bilinear,
+            CropWidth = 224,
+            CropHeight = 224,
+            CropRounding = CropOffsetRounding.Floor,
+            RescaleFactor = 1f,
+            ChannelOrder = ChannelOrder.Bgr,
+            MeanImage = meanImage,
+        };
+    }
+
     /// <summary>The processor this recipe follows (<c>image_processor_type</c>), for messages and fingerprints.</summary>
     public string ProcessorType { get; init; } = "custom";
 
@@ -80,11 +105,24 @@ public sealed record PreprocessRecipe
     /// <summary>The factor 8-bit values are multiplied by before normalisation (1/255, or 1 when rescaling is off).</summary>
     public float RescaleFactor { get; init; } = 1f / 255f;
 
-    /// <summary>The per-channel mean (R, G, B) subtracted after rescaling.</summary>
+    /// <summary>
+    /// The per-channel mean subtracted after rescaling, in the tensor's channel order: R, G, B, or B, G, R when
+    /// <see cref="ChannelOrder"/> is <see cref="Imaging.ChannelOrder.Bgr"/> (as Caffe lists 104, 117, 123). In the
+    /// rescaled units: 0–1 with the default rescale, 0–255 when <see cref="RescaleFactor"/> is 1.
+    /// </summary>
     public IReadOnlyList<float> Mean { get; init; } = Zeros;
 
-    /// <summary>The per-channel standard deviation (R, G, B) divided by after subtracting the mean.</summary>
+    /// <summary>The per-channel standard deviation divided by after subtracting the means, in the tensor's channel order.</summary>
     public IReadOnlyList<float> Std { get; init; } = Ones;
+
+    /// <summary>The order of the colour planes in the tensor; <see cref="Imaging.ChannelOrder.Rgb"/> by default.</summary>
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
+
+    /// <summary>
+    /// A per-pixel mean subtracted after the per-channel <see cref="Mean"/> and before dividing by <see cref="Std"/>, in
+    /// the tensor's channel order; it must be <see cref="OutputWidth"/> × <see cref="OutputHeight"/>. None by default.
+    /// </summary>
+    public MeanImage? MeanImage { get; init; }
 
     /// <summary>Whether the config asks for RGB conversion. The pipeline always produces RGB; this records the config.</summary>
     public bool ConvertRgb { get; init; } = true;
@@ -163,6 +201,14 @@ public sealed record PreprocessRecipe
         if (Std.Any(s => !(s > 0f) || float.IsInfinity(s)) || Mean.Any(m => !float.IsFinite(m)) || !(RescaleFactor > 0f))
         {
             return "image_std and rescale_factor must be positive and image_mean finite";
+        }
+        if (!Enum.IsDefined(ChannelOrder))
+        {
+            return $"channel order {(int)ChannelOrder} is not supported (RGB or BGR)";
+        }
+        if (MeanImage is not null && (MeanImage.Width != OutputWidth || MeanImage.Height != OutputHeight))
+        {
+            return $"the mean image is {MeanImage.Width}x{MeanImage.Height} but the model input is {OutputWidth}x{OutputHeight}";
         }
         if (!Enum.IsDefined(Resample))
         {
