@@ -79,8 +79,9 @@ internal sealed class ImageSearchModels : IDisposable
             "RESNET50" or "RESNET" or "CNN" => (ImageEncoderPreset.ResNet50, EmbeddingPooling.Auto),
             "VITCLS" or "VIT" or "DINO" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.ClsToken),
             "VITMEAN" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.MeanTokens),
+            "MLNETRESNET" => (ImageEncoderPreset.MlNetResNet, EmbeddingPooling.Auto),
             _ => throw new InvalidOperationException(
-                $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls or ViTMean."),
+                $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls, ViTMean or MlNetResNet."),
         };
         return new OnnxImageEncoderOptions
         {

@@ -31,7 +31,7 @@ public sealed class RealModelIndexingTests
         var services = new ServiceCollection();
         services.AddImageSearch(options =>
         {
-            options.UseImageEncoder(model, "ResNet50");
+            options.UseImageEncoder(model, "MlNetResNet");
             options.UseFaiss("Flat");
             options.BatchSize = 16;
         });
@@ -45,6 +45,27 @@ public sealed class RealModelIndexingTests
         var hits = await search.SearchAsync(ImageInput.FromFile(Path.Combine(photos, "chelsea.png")), k: 2);
         Assert.EndsWith("chelsea.png", hits[0].Key);
         Assert.True(hits[0].Score > hits[1].Score, $"the photo itself should score above {hits[1].Key}");
+    }
+
+    [Fact]
+    public async Task The_facade_preset_name_MlNetResNet_gives_the_encoder_the_ml_net_recipe()
+    {
+        var model = typeof(RealModelIndexingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(attribute => attribute.Key == "ResNet18Onnx").Value!;
+        var services = new ServiceCollection();
+        services.AddImageSearch(options => options.UseImageEncoder(model, "MlNetResNet"));
+        await using var provider = services.BuildServiceProvider();
+        using var direct = new VectorImageSearch.Onnx.Encoders.OnnxImageEncoder(model, VectorImageSearch.Onnx.Encoders.ImageEncoderPreset.MlNetResNet);
+        var photo = ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, "coffee.png"));
+
+        var viaFacade = await provider.GetRequiredService<IImageEncoder>().EncodeAsync(photo);
+        var expected = await direct.EncodeAsync(photo);
+
+        Assert.Equal(expected.Length, viaFacade.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - viaFacade[i]) <= 1e-6f, $"value {i}: {viaFacade[i]} vs the MlNetResNet preset's {expected[i]}");
+        }
     }
 
     [Fact]
