@@ -112,6 +112,7 @@ public sealed class PostgresFacadeTests(PostgresServer server) : IDisposable
             Assert.Equal(want.Select(h => h.Key), got.Select(h => h.Key));
             Assert.Equal(want.Select(h => h.Score), got.Select(h => h.Score), (a, b) => Math.Abs(a - b) < 1e-4f);
         }
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => onPostgres.SearchAsync("a red circle", k: ImageStoreSearchOptions.MaxK + 1));
         var redCircle = await onPostgres.SearchAsync("a red circle", k: 1);
         Assert.Contains("red_circle", Path.GetFileName(redCircle[0].Key), StringComparison.Ordinal);
         var image = Path.Combine(folder, Path.GetFileName(Shapes[7]));
