@@ -18,7 +18,7 @@ internal static class CliErrors
             AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is ModelLoadException or IndexFormatException or IndexCompatibilityException or ImageDecodeException
+        catch (Exception e) when (e is ModelLoadException or IndexFormatException or ImageStoreCompatibilityException or ImageDecodeException or Npgsql.NpgsqlException
                                        or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException or ArgumentException
                                        or DllNotFoundException)
         {

@@ -10,8 +10,20 @@ namespace VectorImageSearch.Samples.Cli;
 /// <param name="ImageModel">The image-only model folder, if any.</param>
 /// <param name="Preset">The image model's preset.</param>
 /// <param name="Spec">The index spec asked for.</param>
-internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, string Preset, string Spec)
+/// <param name="Store">"Faiss" (the index lives in the index folder) or "Postgres" (the folder keeps only this file).</param>
+/// <param name="Collection">The PostgreSQL collection, for the Postgres store.</param>
+internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, string Preset, string Spec, string Store = CliIndexSettings.Faiss, string? Collection = null)
 {
+    /// <summary>The FAISS folder store.</summary>
+    public const string Faiss = "Faiss";
+
+    /// <summary>The PostgreSQL store.</summary>
+    public const string Postgres = "Postgres";
+
+    /// <summary>Whether the records live in PostgreSQL.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsPostgres => string.Equals(Store, Postgres, StringComparison.OrdinalIgnoreCase);
+
     private const string FileName = "vis-cli.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -40,7 +52,10 @@ internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, s
         {
             options.UseImageEncoder(ImageModel, Preset);
         }
-        options.UseFaiss(Spec);
-        options.IndexPath = indexFolder;
+        if (!IsPostgres)
+        {
+            options.UseFaiss(Spec);
+            options.IndexPath = indexFolder;
+        }
     }
 }

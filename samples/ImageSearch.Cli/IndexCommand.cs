@@ -16,11 +16,16 @@ internal static class IndexCommand
         var index = new Option<string>("--index", "-i") { Description = "The index folder to create or update.", Required = true };
         var spec = new Option<string>("--spec") { Description = "The FAISS index: Auto, Flat, \"IVF1024,Flat\", \"IVF1024,PQ32\", HNSW32 …", DefaultValueFactory = _ => "Auto" };
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 16 };
+        var store = new StoreOptions();
 
         var command = new Command("index", "Index a folder of images; a second run encodes only new or changed files.")
         {
             folder, model, imageModel, preset, index, spec, batch,
         };
+        foreach (var option in store.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
             var indexFolder = Path.GetFullPath(parse.GetValue(index)!);
@@ -31,8 +36,10 @@ internal static class IndexCommand
             {
                 throw new ArgumentException("Give a model: --model <CLIP folder> or --image-model <folder>.");
             }
-            var settings = new CliIndexSettings(clip, image, parse.GetValue(preset)!, parse.GetValue(spec)!);
-            await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose));
+            var (storeKind, collection) = store.Resolve(parse, previous);
+            var settings = new CliIndexSettings(clip, image, parse.GetValue(preset)!, parse.GetValue(spec)!, storeKind, collection);
+            await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose), store.ConnectionString(parse));
+            var where = settings.IsPostgres ? $"PostgreSQL collection '{collection}'" : indexFolder;
             var search = host.Search;
             var before = search.Count;
 
@@ -64,14 +71,14 @@ internal static class IndexCommand
             settings.Write(indexFolder);
             if (cancelled || report is null)
             {
-                AnsiConsole.MarkupLine($"[yellow]Cancelled.[/] The index holds {search.Count} images (was {before}); saved to {Markup.Escape(indexFolder)}.");
+                AnsiConsole.MarkupLine($"[yellow]Cancelled.[/] The index holds {search.Count} images (was {before}); saved to {Markup.Escape(where)}.");
                 return ExitCodes.Cancelled;
             }
 
             AnsiConsole.MarkupLine($"Indexed [green]{report.Encoded}[/] images in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1}/s); " +
                                    $"{report.Unchanged} unchanged, {report.Removed} removed, [{(report.Failures.Count > 0 ? "red" : "green")}]{report.Failures.Count} failed[/].");
             AnsiConsole.MarkupLine($"[grey]Time: {Markup.Escape(report.Timings.ToString())}.[/]");
-            AnsiConsole.MarkupLine($"The index holds {search.Count} images; saved to {Markup.Escape(indexFolder)}.");
+            AnsiConsole.MarkupLine($"The index holds {search.Count} images; saved to {Markup.Escape(where)}.");
             if (report.Failures.Count == 0)
             {
                 return ExitCodes.Success;

@@ -15,6 +15,10 @@ internal static class InfoCommand
         {
             var folder = Path.GetFullPath(parse.GetValue(index)!);
             var manifestPath = Path.Combine(folder, "manifest.json");
+            if (CliIndexSettings.TryRead(folder) is { IsPostgres: true } postgres)
+            {
+                throw new InvalidOperationException($"'{folder}' keeps its records in the PostgreSQL collection '{postgres.Collection}', not in the folder; 'info' reads FAISS index folders.");
+            }
             if (!File.Exists(manifestPath))
             {
                 throw new InvalidOperationException($"'{folder}' holds no saved index (no manifest.json).");

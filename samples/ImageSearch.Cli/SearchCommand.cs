@@ -24,7 +24,12 @@ internal static class SearchCommand
                 result.AddError("-k must be at least 1.");
             }
         });
+        var store = new StoreOptions();
         var command = new Command("search", "Find the images closest to a sentence or to an image.") { text, image, index, k, json, html };
+        foreach (var option in store.All)
+        {
+            command.Options.Add(option);
+        }
         command.Validators.Add(result =>
         {
             var hasText = !string.IsNullOrWhiteSpace(result.GetValue(text));
@@ -39,7 +44,9 @@ internal static class SearchCommand
             var indexFolder = Path.GetFullPath(parse.GetValue(index)!);
             var settings = CliIndexSettings.TryRead(indexFolder)
                 ?? throw new InvalidOperationException($"'{indexFolder}' is not an index made by this tool (no vis-cli.json); run 'vis index' first.");
-            await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose));
+            var (storeKind, collection) = store.Resolve(parse, settings);
+            settings = settings with { Store = storeKind, Collection = collection };
+            await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose), store.ConnectionString(parse));
             var queryImage = parse.GetValue(image);
             var query = queryImage is not null ? $"image {queryImage.Name}" : $"\"{parse.GetValue(text)}\"";
             var hits = queryImage is not null

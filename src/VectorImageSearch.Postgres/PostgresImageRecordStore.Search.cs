@@ -9,8 +9,8 @@ namespace VectorImageSearch.Postgres;
 
 public sealed partial class PostgresImageRecordStore
 {
-    /// <summary>The most results one search may ask for.</summary>
-    public const int MaxK = 10_000;
+    /// <summary>The most results one search may ask for: <see cref="ImageStoreSearchOptions.MaxK"/>, as every store.</summary>
+    public const int MaxK = ImageStoreSearchOptions.MaxK;
 
     /// <inheritdoc />
     /// <remarks>

@@ -18,7 +18,7 @@ namespace VectorImageSearch.Postgres;
 /// Vectors are stored as <c>vector(d)</c>, metadata as <c>jsonb</c>; the collection's model fingerprint and dimension
 /// are kept in <c>vis_collections</c> and a mismatch is refused. Connection strings and passwords are never logged.
 /// </remarks>
-public sealed partial class PostgresImageRecordStore : IImageRecordStore
+public sealed partial class PostgresImageRecordStore : IImageRecordStore, IDisposable
 {
     private readonly PostgresImageStoreOptions _options;
     private readonly NpgsqlDataSource _dataSource;
@@ -226,6 +226,16 @@ public sealed partial class PostgresImageRecordStore : IImageRecordStore
         cancellationToken.ThrowIfCancellationRequested();
         Opened();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Disposes the data source the store built from a connection string (never one the application gave).</summary>
+    /// <remarks>A container disposed synchronously calls this one.</remarks>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
     }
 
     /// <summary>Disposes the data source the store built from a connection string (never one the application gave).</summary>

@@ -158,6 +158,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, ImageStoreSearchOptions.MaxK);
         if (_textEncoder is null)
         {
             throw new InvalidOperationException(
@@ -172,6 +173,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, ImageStoreSearchOptions.MaxK);
         var query = await _imageEncoder.EncodeAsync(image, cancellationToken).ConfigureAwait(false);
         return await SearchNormalisedAsync(query, k, cancellationToken).ConfigureAwait(false);
     }
@@ -180,6 +182,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
     public Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> vector, int k = 10, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, ImageStoreSearchOptions.MaxK);
         if (vector.Length != Dimension)
         {
             throw new ArgumentException($"The query vector has {vector.Length} values; this index holds vectors of dimension {Dimension}.", nameof(vector));

@@ -1,82 +1,62 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Indexing;
 using VectorImageSearch.Postgres;
 
 // Usage (the connection string comes from VIS_PG_CONNECTION, never from the command line, where `ps` would show it):
 //   index  <schema> <collection> <model folder> <image folder> <batch size> [max batches]
-//       Indexes the folder's files that the collection lacks or holds with another content hash, one UpsertAsync per
-//       batch; prints "skipped N" first, then "upserting K" before and "committed K" after each batch.
+//       Indexes the folder through the image search, as an application does
+//       (AddImageSearch().AddClip(model).UsePostgres(...), IndexDirectoryAsync with BatchSize = batch size: one
+//       UpsertAsync per batch); prints "committed K" after each batch and "skipped N" (files found unchanged) at the end.
+//       With max batches, stops (cancels the run) after that many batches.
 //   watch  <schema> <collection> <model folder> <stop file> <prefix>=<batch size>...
-//       Until the stop file exists: lists the collection and runs an exact search over all of it; each folder's count
-//       must be a multiple of its batch size (or its final total), and no key may appear twice. Prints "ok N" at the
-//       end, or "violation ..." and exits with 3.
+//       Until the stop file exists: lists the collection and runs an exact search over all of it through the image
+//       search's store; each folder's count must be a multiple of its batch size (or its final total), and no key may
+//       appear twice. Prints "ok N" at the end, or "violation ..." and exits with 3.
 var connection = Environment.GetEnvironmentVariable("VIS_PG_CONNECTION")
     ?? throw new InvalidOperationException("Set VIS_PG_CONNECTION to the Npgsql connection string.");
 var mode = args[0];
-using var encoder = new ClipImageEncoder(args[3]);
-await using var store = new PostgresImageRecordStore(new PostgresImageStoreOptions
-{
-    ConnectionString = connection,
-    Schema = args[1],
-    Collection = args[2],
-});
-await store.OpenAsync(new ImageStoreSchema(encoder.ModelFingerprint, encoder.Dimension));
+var batchSize = mode == "index" ? int.Parse(args[5], CultureInfo.InvariantCulture) : 16;
+var services = new ServiceCollection();
+services.AddImageSearch()
+    .AddClip(args[3])
+    .Configure(o => o.BatchSize = batchSize)
+    .UsePostgres(connection, o =>
+    {
+        o.Schema = args[1];
+        o.Collection = args[2];
+    });
+await using var provider = services.BuildServiceProvider();
+var engine = provider.GetRequiredService<ImageSearchEngine>();
 return mode switch
 {
-    "index" => await IndexAsync(store, encoder, Path.GetFullPath(args[4]), int.Parse(args[5], CultureInfo.InvariantCulture),
-        args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : int.MaxValue),
-    "watch" => await WatchAsync(store, encoder.Dimension, args[4], args[5..]),
+    "index" => await IndexAsync(engine, Path.GetFullPath(args[4]), args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : int.MaxValue),
+    "watch" => await WatchAsync(engine, provider.GetRequiredService<IImageEncoder>().Dimension, args[4], args[5..]),
     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
 };
 
-static async Task<int> IndexAsync(PostgresImageRecordStore store, ClipImageEncoder encoder, string folder, int batchSize, int maxBatches)
+static async Task<int> IndexAsync(ImageSearchEngine engine, string folder, int maxBatches)
 {
-    var prefix = folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-    var stored = new Dictionary<string, string>(StringComparer.Ordinal);
-    await foreach (var record in store.ListAsync(prefix))
+    using var stop = new CancellationTokenSource();
+    var progress = new BatchPrinter(maxBatches, stop);
+    try
     {
-        stored[record.Key] = record.ContentHash;
+        var report = await engine.IndexDirectoryAsync(folder, progress, stop.Token);
+        Console.WriteLine($"skipped {report.Unchanged}");
+        return report.Failures.Count == 0 ? 0 : 4;
     }
-    var todo = new List<(string Path, string Hash, FileInfo Info)>();
-    var skipped = 0;
-    foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+    catch (OperationCanceledException) when (progress.Batches == maxBatches)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
-        if (stored.TryGetValue(path, out var have) && have == hash)
-        {
-            skipped++;
-            continue;
-        }
-        todo.Add((path, hash, new FileInfo(path)));
+        Console.WriteLine($"stopped after {maxBatches} batches");
+        return 0;
     }
-    Console.WriteLine($"skipped {skipped}");
-    var batches = 0;
-    foreach (var batch in todo.Chunk(batchSize))
-    {
-        if (batches++ == maxBatches)
-        {
-            break;
-        }
-        var vectors = await encoder.EncodeBatchAsync(batch.Select(f => ImageInput.FromFile(f.Path)).ToList());
-        var records = batch.Select((f, i) => new ImageRecord
-        {
-            Key = f.Path,
-            Vector = vectors[i],
-            ContentHash = f.Hash,
-            SizeBytes = f.Info.Length,
-            LastWriteUtc = f.Info.LastWriteTimeUtc,
-        }).ToList();
-        Console.WriteLine($"upserting {records.Count}");
-        await store.UpsertAsync(records);
-        Console.WriteLine($"committed {records.Count}");
-    }
-    return 0;
 }
 
-static async Task<int> WatchAsync(PostgresImageRecordStore store, int dimension, string stopFile, string[] folders)
+static async Task<int> WatchAsync(ImageSearchEngine engine, int dimension, string stopFile, string[] folders)
 {
+    await engine.LoadAsync(); // a database store is only opened (created, or checked against the model)
+    var store = engine.Store;
     var expected = folders.Select(f => f.Split('=')).Select(p => (Prefix: p[0], Batch: int.Parse(p[1], CultureInfo.InvariantCulture),
         Total: Directory.GetFiles(p[0].TrimEnd(Path.DirectorySeparatorChar)).Length)).ToList();
     var random = new Random(1);
@@ -98,7 +78,7 @@ static async Task<int> WatchAsync(PostgresImageRecordStore store, int dimension,
         var norm = MathF.Sqrt(query.Sum(v => v * v));
         var hits = await store.SearchAsync(query.Select(v => v / norm).ToArray(), new ImageStoreSearchOptions
         {
-            K = PostgresImageRecordStore.MaxK,
+            K = ImageStoreSearchOptions.MaxK,
             EngineParameters = new PgvectorSearchParameters { Exact = true },
         });
         foreach (var (what, keys) in new[] { ("list", listed), ("search", hits.Select(h => h.Record.Key).ToList()) })
@@ -127,4 +107,29 @@ static async Task<int> WatchAsync(PostgresImageRecordStore store, int dimension,
     }
     Console.WriteLine($"ok {rounds} rounds, {nonEmpty} with records");
     return 0;
+}
+
+/// <summary>
+/// The image search reports progress synchronously after every committed batch: prints the batch and cancels the run
+/// once <paramref name="maxBatches"/> have committed (the run stops before it encodes the next one).
+/// </summary>
+internal sealed class BatchPrinter(int maxBatches, CancellationTokenSource stop) : IProgress<IndexingProgress>
+{
+    private int _encoded;
+
+    public int Batches { get; private set; }
+
+    public void Report(IndexingProgress value)
+    {
+        if (value.Encoded == _encoded)
+        {
+            return;
+        }
+        Console.WriteLine($"committed {value.Encoded - _encoded}");
+        _encoded = value.Encoded;
+        if (++Batches == maxBatches)
+        {
+            stop.Cancel();
+        }
+    }
 }

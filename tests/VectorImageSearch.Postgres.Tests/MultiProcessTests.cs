@@ -6,8 +6,9 @@ using VectorImageSearch.Tests.Shared;
 namespace VectorImageSearch.Postgres.Tests;
 
 /// <summary>
-/// Several processes, one collection: harness processes (tests/VectorImageSearch.Postgres.Harness: the demo CLIP image
-/// encoder + the store, one UpsertAsync per batch) index folders while another watches, and one is killed mid-batch.
+/// Several processes, one collection: harness processes (tests/VectorImageSearch.Postgres.Harness: the image search as an
+/// application builds it, AddImageSearch().AddClip(demo CLIP).UsePostgres(...), IndexDirectoryAsync with one UpsertAsync
+/// per batch) index folders while another watches, and one is killed mid-batch.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class MultiProcessTests(PostgresServer server) : IDisposable

@@ -28,9 +28,17 @@ public interface IImageRecordStore : IAsyncDisposable
     /// Inserts or replaces (by <see cref="ImageRecord.Key"/>) a batch of records, atomically: afterwards either every
     /// record of the batch is visible to searches and lookups, or (on failure or cancellation) none is.
     /// </summary>
+    /// <remarks>
+    /// A batch holds each key once: a key twice is refused with <see cref="ArgumentException"/> before anything is
+    /// written (which of the two should win is not for the store to guess). A replaced record keeps its id when its
+    /// vector is unchanged (a file touched on disk), in every store; when its vector changes, a store keeps the id where
+    /// its engine can replace a vector in place (PostgreSQL does) and gives a new one otherwise (the FAISS folder store,
+    /// whose HNSW index cannot remove a vector). The key is the stable handle of a record; the id names one version of it.
+    /// </remarks>
     /// <param name="records">The records; their <see cref="ImageRecord.Id"/> is ignored and each <see cref="ImageRecord.Vector"/> must be L2-normalised and of the collection's dimension.</param>
     /// <param name="cancellationToken">Stops the call before the batch commits.</param>
     /// <returns>The id the store gave each record, in the order of <paramref name="records"/>.</returns>
+    /// <exception cref="ArgumentException">A record is invalid, or a key occurs twice in the batch; nothing was written.</exception>
     Task<IReadOnlyList<long>> UpsertAsync(IReadOnlyList<ImageRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the records with these keys, atomically; unknown keys are ignored.</summary>
@@ -47,8 +55,9 @@ public interface IImageRecordStore : IAsyncDisposable
 
     /// <summary>
     /// The records whose key starts with <paramref name="keyPrefix"/> (every record when it is <see langword="null"/>),
-    /// without vectors, as the store holds them when the enumeration starts. Incremental indexing compares them with a
-    /// folder on disk.
+    /// without vectors, as the store holds them when the enumeration starts, in ordinal key order (by Unicode code point,
+    /// which is the order of the keys' UTF-8 bytes and PostgreSQL's <c>COLLATE "C"</c>). Incremental indexing compares
+    /// them with a folder on disk.
     /// </summary>
     /// <param name="keyPrefix">A key prefix, such as a folder path ending in a separator; <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
@@ -56,8 +65,9 @@ public interface IImageRecordStore : IAsyncDisposable
 
     /// <summary>The records nearest to <paramref name="query"/>, best first, restricted and tuned by <paramref name="options"/>.</summary>
     /// <param name="query">An L2-normalised query vector of the collection's dimension.</param>
-    /// <param name="options">How many results, the least score, the filter and the engine's own parameters.</param>
+    /// <param name="options">How many results (<see cref="ImageStoreSearchOptions.K"/>, 1 to <see cref="ImageStoreSearchOptions.MaxK"/>), the least score, the filter and the engine's own parameters.</param>
     /// <param name="cancellationToken">Stops the call.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ImageStoreSearchOptions.K"/> is below 1 or above <see cref="ImageStoreSearchOptions.MaxK"/>.</exception>
     Task<IReadOnlyList<ImageRecordMatch>> SearchAsync(ReadOnlyMemory<float> query, ImageStoreSearchOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -3,7 +3,10 @@ namespace VectorImageSearch;
 /// <summary>How one search runs: how many results, the least score, which records may match, and engine parameters.</summary>
 public sealed record ImageStoreSearchOptions
 {
-    /// <summary>The most results to return; at least 1.</summary>
+    /// <summary>The largest <see cref="K"/> every store accepts (10,000); stores refuse a larger one with <see cref="ArgumentOutOfRangeException"/>.</summary>
+    public const int MaxK = 10_000;
+
+    /// <summary>The most results to return: 1 to <see cref="MaxK"/>.</summary>
     public int K { get; init; } = 10;
 
     /// <summary>Results below this cosine similarity are dropped; <see langword="null"/> keeps all <see cref="K"/>.</summary>

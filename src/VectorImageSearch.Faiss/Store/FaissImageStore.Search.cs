@@ -32,7 +32,7 @@ public sealed partial class FaissImageStore
     {
         var snapshot = Read(() => _catalog.Entries
             .Where(r => keyPrefix is null || r.Key.StartsWith(keyPrefix, StringComparison.Ordinal))
-            .OrderBy(r => r.Key, StringComparer.Ordinal)
+            .OrderBy(r => r.Key, KeyOrder.Instance)
             .ToList());
         foreach (var record in snapshot)
         {
@@ -58,7 +58,10 @@ public sealed partial class FaissImageStore
     internal Task<IReadOnlyList<ImageRecordMatch>> SearchAsync(ReadOnlyMemory<float> query, ImageStoreSearchOptions options, VectorSearchOptions? faissOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.K, 1, nameof(options));
+        if (options.K is < 1 or > ImageStoreSearchOptions.MaxK)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.K, $"K must be between 1 and {ImageStoreSearchOptions.MaxK}.");
+        }
         cancellationToken.ThrowIfCancellationRequested();
         var schema = OpenSchema();
         RecordChecks.ValidateVector(query.Span, schema.Dimension, "The query vector", nameof(query));
