@@ -16,12 +16,6 @@ public sealed class ImageSearchWebOptions
     [Required]
     public string ImageFolder { get; set; } = "images/shapes";
 
-    /// <summary>
-    /// Where the vectors live. Only <see cref="WebStoreKind.Faiss"/> (a FAISS index saved to ImageSearch:IndexPath) today;
-    /// the setting exists so that a PostgreSQL store can be chosen here without changing the page or the API.
-    /// </summary>
-    public WebStoreKind Store { get; set; } = WebStoreKind.Faiss;
-
     /// <summary>Whether the app indexes <see cref="ImageFolder"/> at start when the index is empty.</summary>
     public bool IndexOnStartup { get; set; } = true;
 

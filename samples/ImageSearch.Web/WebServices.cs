@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
+using VectorImageSearch.Postgres;
 using VectorImageSearch.Samples.Web.Api;
 using VectorImageSearch.Samples.Web.Services;
 
@@ -27,17 +28,18 @@ public static class WebServices
         services.AddOptions<ImageSearchWebOptions>()
             .Bind(builder.Configuration.GetSection(ImageSearchWebOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => Enum.IsDefined(o.Store), "ImageSearchWeb:Store must be Faiss (the only store this sample runs on today).")
             .Validate(o => Directory.Exists(WebPaths.Resolve(o.ImageFolder)), "ImageSearchWeb:ImageFolder must name an existing folder.")
             .ValidateOnStart();
 
-        // The library's settings (section "ImageSearch"); relative paths from the program's folder.
+        // The library's settings (section "ImageSearch"); relative paths from the program's folder. "Store" chooses
+        // where the vectors live: "Faiss" (a folder at IndexPath, the default) or "Postgres" (its "Postgres" section).
         services.AddImageSearch(builder.Configuration.GetSection("ImageSearch"), o =>
         {
             o.ClipModelPath = ResolveOptional(o.ClipModelPath);
             o.ImageModelPath = ResolveOptional(o.ImageModelPath);
             o.IndexPath = ResolveOptional(o.IndexPath);
         });
+        services.AddPostgresStoreKind();
 
         services.AddSingleton<WebPaths>();
         services.AddSingleton<HitCatalog>();

@@ -32,7 +32,7 @@ internal static class IndexingEndpoints
             ModelDescription.Name(library.Value),
             engine.ModelFingerprint,
             engine.Dimension,
-            settings.Store.ToString().ToLowerInvariant(),
+            library.Value.Store.ToLowerInvariant(),
             engine.IndexDescription,
             paths.Images.Name,
             ModelDescription.SearchesText(library.Value),

@@ -7,7 +7,7 @@ namespace VectorImageSearch.Samples.Web.Api;
 /// <param name="Model">The model folder's name.</param>
 /// <param name="ModelFingerprint">The image encoder's fingerprint.</param>
 /// <param name="Dimension">The embedding dimension.</param>
-/// <param name="Store">The vector store ("faiss").</param>
+/// <param name="Store">The vector store ("faiss" or "postgres": ImageSearch:Store).</param>
 /// <param name="Index">The store's index as built (a FAISS factory string such as "Flat").</param>
 /// <param name="ImageFolder">The image folder's name.</param>
 /// <param name="TextSearch">Whether the model can search by text.</param>
