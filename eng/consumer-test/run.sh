@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Consumer test (issue 8, docs/packaging.md): proves that `dotnet add package VectorImageSearch` works in a new app.
 #
-#  1. packs the four packages into a local feed in a temporary folder (eng/nuget/pack.sh);
+#  1. packs the five packages into a local feed in a temporary folder (eng/nuget/pack.sh);
 #  2. creates a console app there with `dotnet new console`, with a nuget.config listing the local feed and this
 #     machine's own sources (package source mapping: VectorImageSearch* only from the local feed) and a private
 #     package cache (NUGET_PACKAGES), so no cached or published copy of our packages can be used;
@@ -99,6 +99,11 @@ dotnet add package Microsoft.ML.OnnxRuntime --version "$ort_version" > "$work/ad
 onnx_nupkg="$(ls "$feed"/VectorImageSearch.Onnx.[0-9]*.nupkg | head -1)"
 ! unzip -l "$onnx_nupkg" | grep -qiE 'onnxruntime[^/]*\.(so|dll|dylib)' || fail "$(basename "$onnx_nupkg") ships an ONNX Runtime native file: it must come from the app's ONNX Runtime package"
 grep -q '"Microsoft.ML.OnnxRuntime.Managed/' "$app/obj/project.assets.json" || fail "the app does not get Microsoft.ML.OnnxRuntime.Managed through VectorImageSearch"
+! unzip -l "$onnx_nupkg" | grep -qE ' runtimes/' || fail "$(basename "$onnx_nupkg") ships native files of its own: ONNX Runtime's come from the app's package, libvips' from NetVips.Native"
+pg_nupkg="$(ls "$feed"/VectorImageSearch.Postgres.[0-9]*.nupkg 2>/dev/null | head -1)"
+[ -n "$pg_nupkg" ] || fail "no VectorImageSearch.Postgres.<version>.nupkg in $feed"
+unzip -l "$pg_nupkg" | grep -qF 'lib/net10.0/VectorImageSearch.Postgres.dll' || fail "$(basename "$pg_nupkg") has no lib/net10.0/VectorImageSearch.Postgres.dll"
+unzip -p "$pg_nupkg" '*.nuspec' | grep -qE 'dependency id="Npgsql" version="\[?10\.0\.3' || fail "$(basename "$pg_nupkg") does not depend on Npgsql 10.0.3"
 
 # 3. The quick start, from the README inside the restored package.
 readme="$NUGET_PACKAGES/vectorimagesearch/$version/README.md"
