@@ -15,12 +15,18 @@ const int PlantedGroups = 500;
 var vectors = ClusteredVectors.Generate(count, dimension, Math.Max(16, count / 500), seed: 7);
 var random = new Random(8);
 var planted = new List<HashSet<int>>();
+var originals = new HashSet<int>();
 var next = count;
 for (var g = 0; g < PlantedGroups; g++)
 {
     var size = 2 + (g % 3);
     next -= size - 1;
-    var original = random.Next(0, count - PlantedGroups * 4);
+    int original;
+    do
+    {
+        original = random.Next(0, count - PlantedGroups * 4); // distinct originals, so planted groups never merge
+    }
+    while (!originals.Add(original));
     var group = new HashSet<int> { original };
     for (var c = 0; c < size - 1; c++)
     {
