@@ -65,6 +65,14 @@ public sealed class DuplicateTests : IDisposable
     }
 
     [Fact]
+    public void AddImageSearch_registers_IImageQuerySearch_as_the_same_engine()
+    {
+        var querySearch = (IImageQuerySearch?)_factory.Services.GetService(typeof(IImageQuerySearch));
+        Assert.NotNull(querySearch);
+        Assert.Same(_factory.Search, querySearch);
+    }
+
+    [Fact]
     public async Task FindDuplicatesAsync_refuses_a_threshold_outside_0_to_1()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
