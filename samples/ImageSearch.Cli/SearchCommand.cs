@@ -4,7 +4,9 @@ using Spectre.Console;
 
 namespace VectorImageSearch.Samples.Cli;
 
-/// <summary><c>vis search "&lt;text&gt;" | --image &lt;file&gt; --index &lt;path&gt; [-k 10] [--json] [--html file]</c>.</summary>
+/// <summary>
+/// <c>vis search "&lt;text&gt;" | --image &lt;file&gt; --index &lt;path&gt; [-k 10] [--min-score s] [--not "&lt;text&gt;"]… [--folder dir] [--dedup [t]] [--json] [--html file]</c>.
+/// </summary>
 internal static class SearchCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -17,6 +19,7 @@ internal static class SearchCommand
         var k = new Option<int>("-k", "--top") { Description = "How many hits.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the hits as JSON only." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write an HTML gallery of the hits to this file." };
+        var refine = new SearchRefinements();
         k.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -30,6 +33,7 @@ internal static class SearchCommand
         {
             command.Options.Add(option);
         }
+        refine.AddTo(command);
         command.Validators.Add(result =>
         {
             var hasText = !string.IsNullOrWhiteSpace(result.GetValue(text));
@@ -49,9 +53,11 @@ internal static class SearchCommand
             await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose), store.ConnectionString(parse));
             var queryImage = parse.GetValue(image);
             var query = queryImage is not null ? $"image {queryImage.Name}" : $"\"{parse.GetValue(text)}\"";
-            var hits = queryImage is not null
-                ? await host.Search.SearchAsync(ImageInput.FromFile(queryImage.FullName), parse.GetValue(k), cancellationToken)
-                : await host.Search.SearchAsync(parse.GetValue(text)!, parse.GetValue(k), cancellationToken);
+            var hits = refine.IsUsed(parse)
+                ? await refine.SearchAsync(host.Search, parse, parse.GetValue(text), queryImage, parse.GetValue(k), cancellationToken)
+                : queryImage is not null
+                    ? await host.Search.SearchAsync(ImageInput.FromFile(queryImage.FullName), parse.GetValue(k), cancellationToken)
+                    : await host.Search.SearchAsync(parse.GetValue(text)!, parse.GetValue(k), cancellationToken);
 
             if (parse.GetValue(html) is { } htmlFile)
             {

@@ -30,6 +30,18 @@ public sealed class BrowserTests(WebAppFixture app, BrowserFixture browser) : IA
     }
 
     [Fact]
+    public async Task The_exclude_field_removes_circles_from_a_text_search()
+    {
+        var page = await OpenAsync(Desktop);
+        await page.FillAsync("#q", "a blue shape");
+        await page.FillAsync("#not", "a circle");
+        await page.PressAsync("#q", "Enter");
+        await Expect(page.Locator("#summary")).ToContainTextAsync("results for “a blue shape” without “a circle”");
+        var top = await page.Locator(".card .name").AllInnerTextsAsync();
+        Assert.All(top.Take(10), n => Assert.DoesNotContain("_circle", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Uploading_0050_red_circle_puts_it_first_with_score_1()
     {
         var page = await OpenAsync(Desktop);

@@ -26,7 +26,8 @@ internal static class SearchEndpoints
     }
 
     private static async Task<IResult> SearchTextAsync(
-        string? q, int? k, IImageSearch search, HitCatalog catalog, IOptions<ImageSearchWebOptions> options, IOptions<ImageSearchOptions> library,
+        string? q, int? k, float? minScore, string? not, string? folder, string? dedup,
+        IImageSearch search, HitCatalog catalog, WebPaths paths, IOptions<ImageSearchWebOptions> options, IOptions<ImageSearchOptions> library,
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -46,6 +47,17 @@ internal static class SearchEndpoints
         if (text.Length > settings.MaxQueryLength)
         {
             return ApiProblems.BadRequest("Query too long", $"The query has {text.Length} characters; the limit is {settings.MaxQueryLength}.");
+        }
+        var refinements = new TextSearchRefinements(minScore, not, folder, dedup);
+        if (refinements.IsUsed)
+        {
+            if (refinements.TryBuild(text, count, paths.Images, settings.MaxQueryLength, out var query) is { } badQuery)
+            {
+                return badQuery;
+            }
+            var refinedClock = Stopwatch.StartNew();
+            var refined = await ((IImageQuerySearch)search).SearchAsync(query, cancellationToken);
+            return Answer(text, "text", count, refinedClock, refined, catalog);
         }
         var clock = Stopwatch.StartNew();
         var hits = await search.SearchAsync(text, count, cancellationToken);

@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 const els = {
-  status: $("status"), form: $("text-form"), q: $("q"), drop: $("drop"), choose: $("choose"), file: $("file"),
+  status: $("status"), form: $("text-form"), q: $("q"), not: $("not"), drop: $("drop"), choose: $("choose"), file: $("file"),
   preview: $("query-preview"), start: $("index-start"), cancel: $("index-cancel"), progress: $("index-progress"),
   indexMessage: $("index-message"), summary: $("summary"), error: $("error"), results: $("results"), card: $("card"),
 };
@@ -80,7 +80,9 @@ function render(result, label) {
 function searchText(text) {
   const q = text.trim();
   if (!q) return;
-  search(`“${q}”`, () => api(`/api/search?q=${encodeURIComponent(q)}`));
+  const not = els.not.value.trim();
+  const exclude = not ? `&not=${encodeURIComponent(not)}` : "";
+  search(not ? `“${q}” without “${not}”` : `“${q}”`, () => api(`/api/search?q=${encodeURIComponent(q)}${exclude}`));
 }
 
 function searchSimilar(hit) {

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using VectorImageSearch.Faiss.Store;
 
@@ -44,8 +43,10 @@ public sealed partial class FaissImageStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Without a filter the FAISS index answers (approximately, for IVF and HNSW). With a filter the store takes the ids
-    /// of the matching catalog records and compares the query with each of their vectors exactly.
+    /// The FAISS index answers (approximately, for IVF and HNSW). A filter is applied inside FAISS: the ids of the matching
+    /// catalog records become a <see cref="FaissIdSelector"/>, so the index only ever considers allowed vectors (and
+    /// compares them exactly when they are few, see <see cref="FaissSearchParameters.ExactFilterFraction"/>).
+    /// <see cref="ImageStoreSearchOptions.EngineParameters"/> may be <see cref="FaissSearchParameters"/>.
     /// </remarks>
     /// <exception cref="ArgumentException">The query is not a finite, L2-normalised vector of the store's dimension, or <see cref="ImageStoreSearchOptions.EngineParameters"/> are another engine's.</exception>
     public Task<IReadOnlyList<ImageRecordMatch>> SearchAsync(ReadOnlyMemory<float> query, ImageStoreSearchOptions options, CancellationToken cancellationToken = default) =>
@@ -67,7 +68,7 @@ public sealed partial class FaissImageStore
         RecordChecks.ValidateVector(query.Span, schema.Dimension, "The query vector", nameof(query));
         var matches = Read(() => options.Filter is null
             ? SearchIndex(query.Span, options.K, faissOptions)
-            : SearchExactly(query.Span, options.K, options.Filter));
+            : SearchFiltered(query.Span, options.K, options.Filter, faissOptions));
         if (options.MinScore is { } least)
         {
             matches.RemoveAll(m => m.Score < least);
@@ -75,15 +76,11 @@ public sealed partial class FaissImageStore
         return Task.FromResult<IReadOnlyList<ImageRecordMatch>>(matches);
     }
 
-    /// <summary>
-    /// The FAISS parameters for one search. Until the FAISS package's own typed parameters (a
-    /// <see cref="StoreSearchParameters"/> with NProbe and EfSearch) exist, the store takes none through the seam: pass
-    /// <see langword="null"/>, or use the internal overload with <see cref="VectorSearchOptions"/>. When that type lands,
-    /// map it here (and the filter below moves to FAISS ID selectors).
-    /// </summary>
+    /// <summary>The FAISS parameters for one search: <see cref="FaissSearchParameters"/> mapped, another engine's refused.</summary>
     private static VectorSearchOptions? ToFaissOptions(StoreSearchParameters? parameters) => parameters switch
     {
         null => null,
+        FaissSearchParameters faiss => faiss.ToSearchOptions(),
         _ => throw new ArgumentException(
             $"The FAISS image store does not take {parameters.GetType().Name}: those search parameters belong to another store engine.",
             nameof(parameters)),
@@ -97,7 +94,7 @@ public sealed partial class FaissImageStore
         var inner = vectors.Index.Metric == VectorMetric.InnerProduct;
         foreach (var match in found)
         {
-            if (_catalog.TryGetById(match.Id, out var record))
+            if (match.Id >= 0 && _catalog.TryGetById(match.Id, out var record))
             {
                 matches.Add(new ImageRecordMatch(record, inner ? match.Distance : 1f - (match.Distance / 2f)));
             }
@@ -105,36 +102,27 @@ public sealed partial class FaissImageStore
         return matches;
     }
 
-    /// <summary>The <paramref name="k"/> records matching <paramref name="filter"/> with the highest cosine similarity, compared one by one.</summary>
-    private List<ImageRecordMatch> SearchExactly(ReadOnlySpan<float> query, int k, ImageRecordFilter filter)
+    /// <summary>
+    /// The <paramref name="k"/> records matching <paramref name="filter"/> nearest to the query: the matching catalog ids
+    /// go to FAISS as an id selector, so the filter is applied before the nearest are chosen.
+    /// </summary>
+    private List<ImageRecordMatch> SearchFiltered(ReadOnlySpan<float> query, int k, ImageRecordFilter filter, VectorSearchOptions? faissOptions)
     {
-        var index = _vectors!.Index;
-        var vector = new float[index.Dimension];
-        var best = new PriorityQueue<ImageRecord, float>(Math.Min(k, _catalog.Count) + 1);
+        var allowed = new List<long>();
         foreach (var record in _catalog.Entries)
         {
-            if (!filter.Matches(record))
+            if (filter.Matches(record))
             {
-                continue;
-            }
-            index.Reconstruct(record.Id, vector);
-            // Stored vectors are L2-normalised, so their inner product with the query is the cosine similarity.
-            var score = TensorPrimitives.Dot(query, vector);
-            if (best.Count < k)
-            {
-                best.Enqueue(record, score);
-            }
-            else if (best.TryPeek(out _, out var lowest) && score > lowest)
-            {
-                best.EnqueueDequeue(record, score);
+                allowed.Add(record.Id);
             }
         }
-        var matches = new List<ImageRecordMatch>(best.Count);
-        while (best.TryDequeue(out var record, out var score))
+        if (allowed.Count == 0)
         {
-            matches.Add(new ImageRecordMatch(record, score));
+            return [];
         }
-        matches.Reverse();
-        return matches;
+        // Catalog ids are live, so tombstoned vectors of an HNSW index are never allowed.
+        using var selector = FaissIdSelector.Batch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(allowed));
+        var options = (faissOptions ?? new VectorSearchOptions()) with { Filter = selector };
+        return SearchIndex(query, Math.Min(k, allowed.Count), options);
     }
 }

@@ -27,6 +27,7 @@ internal static class ImageSearchRegistrations
         services.TryAddKeyedSingleton(name, (provider, _) => Store(provider, name));
         services.TryAddKeyedSingleton(name, (provider, _) => Engine(provider, name));
         services.TryAddKeyedSingleton<IImageSearch>(name, (provider, _) => provider.GetRequiredKeyedService<ImageSearchEngine>(name));
+        services.TryAddKeyedSingleton<IImageQuerySearch>(name, (provider, _) => provider.GetRequiredKeyedService<ImageSearchEngine>(name));
         return new ImageSearchBuilder(services, name);
     }
 

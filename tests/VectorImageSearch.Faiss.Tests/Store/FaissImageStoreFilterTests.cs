@@ -24,6 +24,14 @@ public sealed class FaissImageStoreFilterTests
         await store.UpsertAsync(records);
         await store.ReorganiseAsync();
         var random = new Random(12);
+        // Exactness needs an exhaustive search: every IVF list probed, an HNSW candidate list as long as the index (the
+        // graph is built by several threads, so a short list may miss a filtered neighbour in one run and not the next).
+        var exhaustive = spec switch
+        {
+            "IVF4,Flat" => new FaissSearchParameters { NProbe = 4 },
+            "HNSW16" => new FaissSearchParameters { EfSearch = 300 },
+            _ => null,
+        };
         foreach (var filter in Filters)
         {
             for (var q = 0; q < 5; q++)
@@ -31,7 +39,7 @@ public sealed class FaissImageStoreFilterTests
                 var query = StoreRecords.UnitVector(random, Dimension);
                 var expected = StoreRecords.Reference(records, query, 10, filter);
 
-                var found = await store.SearchAsync(query, new ImageStoreSearchOptions { K = 10, Filter = filter });
+                var found = await store.SearchAsync(query, new ImageStoreSearchOptions { K = 10, Filter = filter, EngineParameters = exhaustive });
 
                 Assert.Equal(expected.Select(e => e.Key), found.Select(m => m.Record.Key));
                 Assert.All(found, m => Assert.True(filter.Matches(m.Record)));
@@ -41,6 +49,32 @@ public sealed class FaissImageStoreFilterTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task Filtered_search_runs_inside_faiss_so_fewer_probes_cost_recall()
+    {
+        // The filter is a FAISS id selector and FaissSearchParameters reach FAISS: with one of four IVF lists probed some
+        // filtered results are missed, with all four none are (a brute-force filter would be exact either way).
+        var records = StoreRecords.Make(300, Dimension, seed: 11);
+        await using var store = await StoreRecords.OpenAsync(Dimension, "IVF4,Flat");
+        await store.UpsertAsync(records);
+        await store.ReorganiseAsync();
+        var filter = new ImageRecordFilter { KeyPrefix = "/photos/b/" };
+        var random = new Random(15);
+        int missedOneProbe = 0, missedAllProbes = 0;
+        for (var q = 0; q < 20; q++)
+        {
+            var query = StoreRecords.UnitVector(random, Dimension);
+            var expected = StoreRecords.Reference(records, query, 10, filter).Select(e => e.Key).ToHashSet();
+            var one = await store.SearchAsync(query, new ImageStoreSearchOptions { K = 10, Filter = filter, EngineParameters = new FaissSearchParameters { NProbe = 1 } });
+            var all = await store.SearchAsync(query, new ImageStoreSearchOptions { K = 10, Filter = filter, EngineParameters = new FaissSearchParameters { NProbe = 4 } });
+            Assert.All(one, m => Assert.True(filter.Matches(m.Record)));
+            missedOneProbe += expected.Count(k => !one.Any(m => m.Record.Key == k));
+            missedAllProbes += expected.Count(k => !all.Any(m => m.Record.Key == k));
+        }
+        Assert.True(missedOneProbe > 0, "one probe missed nothing: the parameters or the filter did not reach FAISS");
+        Assert.Equal(0, missedAllProbes);
     }
 
     [Fact]

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using VectorImageSearch.Querying;
+
+namespace VectorImageSearch;
+
+/// <summary>Library-wide near-duplicate groups: neighbour search per image, then connected components.</summary>
+public sealed partial class ImageSearchEngine
+{
+    private const int InitialDuplicateNeighbours = 16;
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DuplicateGroup> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!(threshold is > 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The duplicate threshold is a cosine similarity greater than 0 and at most 1.");
+        }
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        var records = new List<ImageRecord>();
+        await foreach (var record in _store.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(record);
+        }
+        var positions = new Dictionary<long, int>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            positions[records[i].Id] = i;
+        }
+        var sets = new UnionFind(records.Count);
+        var best = new float[records.Count];
+        Array.Fill(best, float.NegativeInfinity);
+        var gate = new object();
+        long scanned = 0, linked = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, records.Count),
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, token) =>
+            {
+                var neighbours = await NeighboursAboveAsync(records[i].Key, threshold, records.Count, token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    foreach (var (record, score) in neighbours)
+                    {
+                        if (record.Id == records[i].Id || !positions.TryGetValue(record.Id, out var j))
+                        {
+                            continue; // itself, or added since the listing
+                        }
+                        if (float.IsNegativeInfinity(best[i]))
+                        {
+                            linked++;
+                        }
+                        if (float.IsNegativeInfinity(best[j]))
+                        {
+                            linked++;
+                        }
+                        best[i] = Math.Max(best[i], score);
+                        best[j] = Math.Max(best[j], score);
+                        sets.Union(i, j);
+                    }
+                    scanned++;
+                    if (progress is not null && (scanned % 1024 == 0 || scanned == records.Count))
+                    {
+                        progress.Report(new DuplicateScanProgress(scanned, records.Count, linked));
+                    }
+                }
+            }).ConfigureAwait(false);
+
+        var groups = new Dictionary<int, List<int>>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (float.IsNegativeInfinity(best[i]))
+            {
+                continue;
+            }
+            var root = sets.Find(i);
+            if (!groups.TryGetValue(root, out var members))
+            {
+                groups[root] = members = [];
+            }
+            members.Add(i);
+        }
+        foreach (var members in groups.Values
+            .Select(m => m.OrderBy(i => records[i].Key, StringComparer.Ordinal).ToList())
+            .OrderByDescending(m => m.Count)
+            .ThenBy(m => records[m[0]].Key, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var hits = new List<SearchHit>(members.Count);
+            foreach (var i in members)
+            {
+                hits.Add(new SearchHit(records[i].Id, records[i].Key, best[i], hits.Count + 1, records[i].Metadata));
+            }
+            yield return new DuplicateGroup(hits);
+        }
+    }
+
+    /// <summary>The images at least <paramref name="threshold"/> similar to the image <paramref name="key"/> (itself included), widening the search until one falls below.</summary>
+    private async Task<IReadOnlyList<ImageRecordMatch>> NeighboursAboveAsync(string key, float threshold, int total, CancellationToken cancellationToken)
+    {
+        var record = await _store.GetAsync(key, includeVector: true, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return []; // removed since the listing
+        }
+        var k = Math.Min(InitialDuplicateNeighbours, total);
+        while (true)
+        {
+            var matches = await _store.SearchAsync(record.Vector, new ImageStoreSearchOptions { K = k, MinScore = threshold }, cancellationToken).ConfigureAwait(false);
+            if (matches.Count < k || k >= total)
+            {
+                return matches;
+            }
+            k = (int)Math.Min((long)k * 4, total);
+        }
+    }
+}
