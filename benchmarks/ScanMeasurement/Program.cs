@@ -18,7 +18,7 @@ var folders = int.Parse(options.GetValueOrDefault("folders", "1000"), CultureInf
 var perFolder = int.Parse(options.GetValueOrDefault("per-folder", "1000"), CultureInfo.InvariantCulture);
 var repo = FindRepo(AppContext.BaseDirectory);
 var model = Path.Combine(repo, "samples", "models", "clip-tiny-shapes");
-var shapes = Directory.GetFiles(Path.Combine(repo, "samples", "images", "shapes"), "*.png").Order(StringComparer.Ordinal).ToArray();
+var shapes = Directory.GetFiles(Path.Combine(repo, "samples", "images", "shapes"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
 var clock = Stopwatch.StartNew();
 MakeTree(root, folders, perFolder, shapes);
