@@ -2,7 +2,8 @@
 //        VectorImageSearch.CrashHarness decode-fuzz <source png> <first input> <count>   (see DecodeFuzz.cs)
 // Default: loads the index, indexes the images, prints "ready", then saves again and again until it is killed.
 // index-and-save: loads the index, prints "ready", then indexes the folder two images at a time (one decoder, so batches
-// commit in the folder's name order), saving after every batch, and goes on saving after the folder is done, until killed.
+// commit in the folder's name order), saving after every batch ("saved N" after each save), and goes on saving after the
+// folder is done, until killed.
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
 
@@ -50,6 +51,8 @@ if (indexAndSave)
             }
         }
         await search.SaveAsync();
+        Console.WriteLine($"saved {search.Count}");
+        Console.Out.Flush();
     }
 }
 await search.IndexDirectoryAsync(args[2]);
