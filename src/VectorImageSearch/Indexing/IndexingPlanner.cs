@@ -76,8 +76,8 @@ internal sealed class IndexingPlanner
             file.Refresh();
             if (!file.Exists)
             {
-                // Gone between the listing and now; a record it had stays until a run finds the file missing from its folder.
-                _failures.Add(new IndexingFailure(key, "the file does not exist (it may have been deleted while the folder was read)"));
+                // Named but missing, or gone between the folder listing and now: reported; a folder run that no longer finds it removes its record.
+                _failures.Add(new IndexingFailure(key, "the file does not exist"));
                 Tally.AddFailed();
                 continue;
             }
