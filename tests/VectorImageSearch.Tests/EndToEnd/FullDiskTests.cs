@@ -24,8 +24,12 @@ public sealed class FullDiskTests : IDisposable
         _temp.Dispose();
     }
 
-    [Fact]
-    public async Task A_save_into_a_full_filesystem_fails_naming_the_path_and_keeps_the_previous_generation()
+    // The second generation holds 240 images: a 64-dimension flat index of 240 × 64 × 4 = 61,440 bytes plus a header,
+    // then the catalog (paths, hashes: tens of KiB). One free page fails the index; 72 KiB fits the index, not the catalog.
+    [Theory]
+    [InlineData(4096, "index.000002.faiss")]
+    [InlineData(73728, "catalog.000002.bin")]
+    public async Task A_save_into_a_full_filesystem_fails_naming_the_path_and_keeps_the_previous_generation(long leaveFree, string failingFile)
     {
         var (code, error) = Run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", _mount);
         Assert.True(code == 0, $"This test mounts a 512 KiB tmpfs and needs root (it runs as root here and in CI): mount failed with {code}: {error}");
@@ -37,15 +41,15 @@ public sealed class FullDiskTests : IDisposable
         await factory.Search.IndexDirectoryAsync(first);
         await factory.Search.SaveAsync();
         var generationOne = Directory.GetFiles(indexPath).Order(StringComparer.Ordinal).ToList();
-        // Leave one page: the next generation (240 images) cannot fit.
         var filler = Path.Combine(_mount, "filler");
         var free = new DriveInfo(_mount).AvailableFreeSpace;
-        await File.WriteAllBytesAsync(filler, new byte[free - 4096]);
+        await File.WriteAllBytesAsync(filler, new byte[free - leaveFree]);
         await factory.Search.IndexDirectoryAsync(second);
 
         var failure = await Assert.ThrowsAnyAsync<IOException>(() => factory.Search.SaveAsync());
 
         Assert.Contains(indexPath, failure.Message);
+        Assert.Contains(failingFile, failure.Message);
         Assert.Equal(generationOne, Directory.GetFiles(indexPath).Order(StringComparer.Ordinal));
         using (var reloaded = new SearchFactory(o => o.IndexPath = indexPath))
         {
