@@ -16,6 +16,14 @@ public interface IImageSearch : IDisposable
     /// A second run encodes only new or changed files and drops files that are gone. Bad files are reported in the
     /// result while the run goes on.
     /// </summary>
+    /// <remarks>
+    /// The folder is walked on a background thread and its files stream into the encoder: the Task is returned at once,
+    /// the first images are encoded while a large tree is still being listed, and the token stops the walk too. Each
+    /// folder is visited once (by device and inode), so a symbolic link back to a parent cannot loop; folders behind
+    /// symbolic links are entered only with <see cref="ImageSearchOptions.FollowSymbolicLinks"/>. Folders that cannot be
+    /// read, and files that vanish or change during the run, are reported as failures; files under an unreadable folder
+    /// stay indexed. Files gone from the disk are removed once the whole folder has been seen.
+    /// </remarks>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; what was committed stays indexed and consistent.</exception>
     Task<IndexingReport> IndexDirectoryAsync(string directory, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VectorImageSearch.Faiss;
 using VectorImageSearch.Indexing;
+using VectorImageSearch.Indexing.Scanning;
 
 namespace VectorImageSearch;
 
@@ -100,19 +101,24 @@ public sealed partial class ImageSearchEngine : IImageSearch
     public int Dimension => _imageEncoder.Dimension;
 
     /// <inheritdoc />
-    public async Task<IndexingReport> IndexDirectoryAsync(string directory, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<IndexingReport> IndexDirectoryAsync(string directory, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var files = ImageFileScanner.Scan(directory, _options.IncludeSubdirectories, [.. _options.Extensions]);
-        return await IndexAsync(files, directory, progress, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromException<IndexingReport>(new DirectoryNotFoundException($"The folder to index, '{directory}', does not exist."));
+        }
+        var scan = new FolderScanOptions(_options.IncludeSubdirectories, _options.FollowSymbolicLinks, [.. _options.Extensions]);
+        // The walk runs on its own thread and streams: the Task is returned before the first folder is read.
+        return IndexAsync(FolderWalker.WalkAsync(directory, scan, cancellationToken), directory, progress, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IndexingReport> IndexFilesAsync(IEnumerable<string> files, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var infos = files.Select(f => new FileInfo(Path.GetFullPath(f))).ToList();
-        return await IndexAsync(infos, null, progress, cancellationToken).ConfigureAwait(false);
+        var infos = files.Select(f => new ScannedEntry(new FileInfo(Path.GetFullPath(f)), null)).ToList();
+        return await IndexAsync(infos.ToAsyncEnumerable(), null, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

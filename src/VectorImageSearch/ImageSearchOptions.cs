@@ -80,6 +80,12 @@ public sealed partial class ImageSearchOptions
     /// <summary>Whether IndexDirectoryAsync looks into subfolders.</summary>
     public bool IncludeSubdirectories { get; set; } = true;
 
+    /// <summary>
+    /// Whether IndexDirectoryAsync descends into folders reached through symbolic links (default: no). Either way each
+    /// folder is visited once, known by device and inode, so a link back to a parent folder cannot loop.
+    /// </summary>
+    public bool FollowSymbolicLinks { get; set; }
+
     /// <summary>The file extensions IndexDirectoryAsync picks up (with or without the dot; case-insensitive).</summary>
     public IList<string> Extensions { get; set; } = [.. DefaultExtensions];
 

@@ -1,25 +1,76 @@
-// Usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images to add>
-// Loads the index, indexes the images, prints "ready", then saves again and again until it is killed.
+// Usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder> [index-and-save]
+//        VectorImageSearch.CrashHarness decode-fuzz <source png> <first input> <count>   (see DecodeFuzz.cs)
+// Default: loads the index, indexes the images, prints "ready", then saves again and again until it is killed.
+// index-and-save: loads the index, prints "ready", then indexes the folder two images at a time (one decoder, so batches
+// commit in the folder's name order), saving after every batch ("saved N" after each save), and goes on saving after the
+// folder is done, until killed.
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
 
-if (args.Length != 3)
+if (args is ["decode-fuzz", var sourcePng, var firstText, var countText])
 {
-    Console.Error.WriteLine("usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder>");
+    return DecodeFuzz.Run(sourcePng, int.Parse(firstText, System.Globalization.CultureInfo.InvariantCulture), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture));
+}
+if (args.Length is not (3 or 4) || (args.Length == 4 && args[3] != "index-and-save"))
+{
+    Console.Error.WriteLine("usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder> [index-and-save]");
     return 2;
 }
+var indexAndSave = args.Length == 4;
 var services = new ServiceCollection();
 services.AddImageSearch(o =>
 {
     o.UseClip(args[0]);
     o.IndexPath = args[1];
+    if (indexAndSave)
+    {
+        o.BatchSize = 2;
+        o.DecodeParallelism = 1;
+    }
 });
 await using var provider = services.BuildServiceProvider();
 var search = provider.GetRequiredService<IImageSearch>();
+if (indexAndSave)
+{
+    Console.WriteLine($"ready {search.Count}");
+    Console.Out.Flush();
+    // Checkpoints: each run is stopped after its first committed batch and saved; the next run skips what is indexed.
+    var complete = false;
+    while (true)
+    {
+        if (!complete)
+        {
+            using var stop = new CancellationTokenSource();
+            try
+            {
+                await search.IndexDirectoryAsync(args[2], new CancelAfterABatch(stop), stop.Token);
+                complete = true;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        }
+        await search.SaveAsync();
+        Console.WriteLine($"saved {search.Count}");
+        Console.Out.Flush();
+    }
+}
 await search.IndexDirectoryAsync(args[2]);
 Console.WriteLine($"ready {search.Count}");
 Console.Out.Flush();
 for (var saves = 1; ; saves++)
 {
     await search.SaveAsync();
+}
+
+/// <summary>Cancels an indexing run once it has committed a batch.</summary>
+internal sealed class CancelAfterABatch(CancellationTokenSource stop) : IProgress<VectorImageSearch.Indexing.IndexingProgress>
+{
+    public void Report(VectorImageSearch.Indexing.IndexingProgress value)
+    {
+        if (value.Encoded > 0)
+        {
+            stop.Cancel();
+        }
+    }
 }

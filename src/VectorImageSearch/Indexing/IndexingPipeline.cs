@@ -34,29 +34,26 @@ internal sealed class IndexingPipeline
     public sealed record Result(int Encoded, int Unchanged, IReadOnlyList<IndexingFailure> Failures, IndexingTimings Timings);
 
     /// <summary>
-    /// Encodes <paramref name="items"/>; calls <paramref name="commit"/> for each encoded batch and <paramref name="touch"/>
-    /// for each changed file whose content turned out to be the same.
+    /// Encodes <paramref name="items"/> as they arrive (the first batch is encoded while the producer is still finding
+    /// the rest); calls <paramref name="commit"/> for each encoded batch and <paramref name="touch"/> for each changed
+    /// file whose content turned out to be the same.
     /// </summary>
     /// <param name="items">The images to encode.</param>
-    /// <param name="alreadyUnchanged">Images the caller skipped before the run, counted in progress.</param>
+    /// <param name="tally">What the producer of <paramref name="items"/> looked at, counted in progress.</param>
     /// <param name="commit">Adds a batch to the index and catalog, atomically.</param>
     /// <param name="touch">Records new file facts for an image whose content hash did not change.</param>
     /// <param name="progress">Receives progress after every batch.</param>
     /// <param name="cancellationToken">Stops the run between batches.</param>
     public async Task<Result> RunAsync(
-        IReadOnlyList<IndexingWorkItem> items,
-        int alreadyUnchanged,
+        IAsyncEnumerable<IndexingWorkItem> items,
+        IndexingPlanTally tally,
         Func<IReadOnlyList<EncodedImage>, CancellationToken, Task> commit,
         Func<IndexingWorkItem, string, CancellationToken, Task> touch,
         IProgress<IndexingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var state = new RunState(items.Count + alreadyUnchanged, alreadyUnchanged, new StageClock(Math.Min(_decodeParallelism, items.Count)));
+        var state = new RunState(tally, new StageClock(_decodeParallelism));
         Report(state, progress);
-        if (items.Count == 0)
-        {
-            return state.ToResult();
-        }
 
         var decoded = Channel.CreateBounded<DecodedImage>(new BoundedChannelOptions(_batchSize * 2)
         {
@@ -80,7 +77,7 @@ internal sealed class IndexingPipeline
                 if (image.Pixels is null)
                 {
                     await touch(image.Item, image.ContentHash, stop.Token).ConfigureAwait(false);
-                    state.Unchanged++;
+                    state.Touched++;
                     continue;
                 }
                 batch.Add(image);
@@ -140,19 +137,37 @@ internal sealed class IndexingPipeline
         }
     }
 
-    private Task StartDecoders(IReadOnlyList<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, StageClock stages, CancellationToken cancellationToken)
+    private Task StartDecoders(IAsyncEnumerable<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, StageClock stages, CancellationToken cancellationToken)
     {
-        var next = -1;
-        var workers = new Task[Math.Min(_decodeParallelism, items.Count)];
-        for (var w = 0; w < workers.Length; w++)
+        // One feeder takes the items as the producer yields them; the decoders share its bounded queue.
+        var queue = Channel.CreateBounded<IndexingWorkItem>(new BoundedChannelOptions(_batchSize * 2) { SingleWriter = true });
+        var feeder = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    await queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                }
+                queue.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                queue.Writer.TryComplete(e);
+                throw;
+            }
+        }, cancellationToken);
+        var workers = new Task[_decodeParallelism + 1];
+        workers[^1] = feeder;
+        for (var w = 0; w < _decodeParallelism; w++)
         {
             workers[w] = Task.Run(async () =>
             {
-                for (var i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+                await foreach (var item in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var started = Stopwatch.GetTimestamp();
-                    var image = Decode(items[i]);
+                    var image = Decode(item);
                     stages.AddDecode(started);
                     try
                     {
@@ -167,7 +182,7 @@ internal sealed class IndexingPipeline
             }, cancellationToken);
         }
         return Task.WhenAll(workers).ContinueWith(
-            t => writer.TryComplete(t.IsFaulted ? t.Exception!.GetBaseException() : null),
+            t => writer.TryComplete(t.IsFaulted ? t.Exception!.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? t.Exception.GetBaseException() : null),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -177,7 +192,7 @@ internal sealed class IndexingPipeline
         byte[]? fileBuffer = null;
         try
         {
-            var bytes = ReadBytes(item.Input, out fileBuffer);
+            var bytes = ReadBytes(item.Input, item.LastWriteUtc, out fileBuffer);
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
             if (item.PreviousHash is not null && string.Equals(item.PreviousHash, hash, StringComparison.Ordinal))
             {
@@ -209,7 +224,11 @@ internal sealed class IndexingPipeline
     /// The encoded bytes of <paramref name="input"/>. Files are read into a pooled buffer (returned by the caller through
     /// <paramref name="rented"/>): a folder of camera photos would otherwise allocate megabytes per image.
     /// </summary>
-    private static ReadOnlyMemory<byte> ReadBytes(ImageInput input, out byte[]? rented)
+    /// <remarks>
+    /// A file whose last write time is no longer <paramref name="plannedLastWrite"/> once read changed after it was
+    /// planned (or while it was read): it fails, named, and the next run indexes it as it is then.
+    /// </remarks>
+    private static ReadOnlyMemory<byte> ReadBytes(ImageInput input, DateTime? plannedLastWrite, out byte[]? rented)
     {
         rented = null;
         if (input.FilePath is not { } path)
@@ -226,6 +245,10 @@ internal sealed class IndexingPipeline
             var length = (int)file.Length;
             rented = ArrayPool<byte>.Shared.Rent(length);
             file.ReadExactly(rented, 0, length);
+            if (plannedLastWrite is { } planned && File.GetLastWriteTimeUtc(file.SafeFileHandle) is var now && now != planned)
+            {
+                throw new ImageDecodeException(input.Name, $"changed while it was being indexed (last written {now:O}, planned at {planned:O}); the next run indexes it");
+            }
             return rented.AsMemory(0, length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -304,18 +327,20 @@ internal sealed class IndexingPipeline
         }
         var seconds = state.Clock.Elapsed.TotalSeconds;
         var rate = seconds > 0 ? state.Encoded / seconds : 0;
-        var done = state.Encoded + state.Unchanged + state.Failures.Count;
+        var done = state.Encoded + state.Unchanged + state.Failed;
         TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds((state.Total - done) / rate) : null;
-        progress.Report(new IndexingProgress(state.Total, done, state.Encoded, state.Unchanged, state.Failures.Count, rate, remaining));
+        progress.Report(new IndexingProgress(state.Total, done, state.Encoded, state.Unchanged, state.Failed, rate, remaining));
     }
 
     private sealed record DecodedImage(IndexingWorkItem Item, float[]? Pixels, string ContentHash, long SizeBytes, string? Error);
 
-    private sealed class RunState(int total, int unchanged, StageClock stages)
+    private sealed class RunState(IndexingPlanTally tally, StageClock stages)
     {
-        public int Total { get; } = total;
+        public int Total => tally.Planned;
         public int Encoded { get; set; }
-        public int Unchanged { get; set; } = unchanged;
+        public int Touched { get; set; }
+        public int Unchanged => tally.Unchanged + Touched;
+        public int Failed => Failures.Count + tally.Failed;
         public List<IndexingFailure> Failures { get; } = [];
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
         public StageClock Stages { get; } = stages;

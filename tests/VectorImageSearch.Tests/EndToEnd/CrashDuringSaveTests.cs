@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VectorImageSearch.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -31,7 +30,7 @@ public sealed class CrashDuringSaveTests(ITestOutputHelper output) : IDisposable
             var indexPath = _temp.Combine($"round{round}");
             CopyFolder(pristine, indexPath);
             var delay = random.Next(0, 40);
-            await RunAndKillAsync(indexPath, newImages, TimeSpan.FromMilliseconds(delay));
+            await CrashHarness.RunAndKillAsync(indexPath, newImages, TimeSpan.FromMilliseconds(delay));
 
             using var reloaded = new SearchFactory(o => o.IndexPath = indexPath);
             var hits = await reloaded.Search.SearchAsync("any shape", k: 100);
@@ -52,27 +51,6 @@ public sealed class CrashDuringSaveTests(ITestOutputHelper output) : IDisposable
         }
         output.WriteLine($"20 kills: {sawOld} left the old index, {sawNew} the new one");
         Assert.Equal(20, sawOld + sawNew);
-    }
-
-    private static async Task RunAndKillAsync(string indexPath, string images, TimeSpan afterReady)
-    {
-        var harness = Path.Combine(AppContext.BaseDirectory, "VectorImageSearch.CrashHarness.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { harness, RepoPaths.ClipTinyShapes, indexPath, images })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var child = Process.Start(start)!;
-        var ready = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (ready is null || !ready.StartsWith("ready", StringComparison.Ordinal))
-        {
-            var error = await child.StandardError.ReadToEndAsync();
-            child.Kill(entireProcessTree: true);
-            Assert.Fail($"The harness did not get ready: {ready} {error}");
-        }
-        await Task.Delay(afterReady);
-        child.Kill(entireProcessTree: true); // SIGKILL on Linux
-        await child.WaitForExitAsync();
     }
 
     private string CopyShapes(string name, int skip, int count)

@@ -23,10 +23,41 @@ internal static class IndexFolder
         var indexName = $"index.{generation:D6}.faiss";
         var catalogName = $"catalog.{generation:D6}.bin";
 
-        index.Save(Path.Combine(folder, indexName));
+        var indexPath = Path.Combine(folder, indexName);
+        var catalogPath = Path.Combine(folder, catalogName);
+        try
+        {
+            return await WriteGenerationAsync(folder, generation, indexPath, catalogPath, index, indexDescription, catalog, tombstones, modelFingerprint, indexSpec, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch when (TryReadGeneration(folder) != generation)
+        {
+            // The manifest still names the previous generation: this one's files are of no use (a full disk, a failed
+            // write, a cancellation). Deleting them leaves the folder as it was before the save.
+            AtomicFile.TryDelete(indexPath);
+            AtomicFile.TryDelete(catalogPath);
+            throw;
+        }
+    }
+
+    private static async Task<IndexManifest> WriteGenerationAsync(
+        string folder, long generation, string indexPath, string catalogPath, FaissIndex index, string indexDescription, ImageCatalog catalog,
+        IReadOnlyCollection<long> tombstones, string modelFingerprint, string indexSpec, CancellationToken cancellationToken)
+    {
+        var indexName = Path.GetFileName(indexPath);
+        var catalogName = Path.GetFileName(catalogPath);
+        try
+        {
+            index.Save(indexPath);
+        }
+        catch (FaissException e)
+        {
+            // FAISS reports a failed write (ENOSPC, EIO) as its own error; to the caller it is an I/O failure on this path.
+            throw new IOException($"Could not write the vector index '{indexPath}': {e.Message}", e);
+        }
         using var catalogBytes = new MemoryStream();
         CatalogSerializer.Write(catalog, tombstones, catalogBytes);
-        await AtomicFile.WriteAllBytesAsync(Path.Combine(folder, catalogName), catalogBytes.GetBuffer().AsMemory(0, (int)catalogBytes.Length), cancellationToken)
+        await AtomicFile.WriteAllBytesAsync(catalogPath, catalogBytes.GetBuffer().AsMemory(0, (int)catalogBytes.Length), cancellationToken)
             .ConfigureAwait(false);
 
         var manifest = new IndexManifest
