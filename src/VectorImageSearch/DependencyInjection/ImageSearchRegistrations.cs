@@ -22,12 +22,12 @@ internal static class ImageSearchRegistrations
             options.Validate();
             return ImageSearchModels.Load(options, provider.GetService<ILoggerFactory>());
         });
-        services.TryAddKeyedSingleton(name, (provider, _) => provider.GetRequiredKeyedService<ImageSearchModels>(name).ImageEncoder);
+        services.TryAddKeyedSingleton(name, (provider, _) => provider.GetRequired<ImageSearchModels>(name).ImageEncoder);
         services.TryAddKeyedSingleton(name, (provider, _) => TextEncoder(provider, name));
         services.TryAddKeyedSingleton(name, (provider, _) => Store(provider, name));
         services.TryAddKeyedSingleton(name, (provider, _) => Engine(provider, name));
-        services.TryAddKeyedSingleton<IImageSearch>(name, (provider, _) => provider.GetRequiredKeyedService<ImageSearchEngine>(name));
-        services.TryAddKeyedSingleton<IImageQuerySearch>(name, (provider, _) => provider.GetRequiredKeyedService<ImageSearchEngine>(name));
+        services.TryAddKeyedSingleton<IImageSearch>(name, (provider, _) => provider.GetRequired<ImageSearchEngine>(name));
+        services.TryAddKeyedSingleton<IImageQuerySearch>(name, (provider, _) => provider.GetRequired<ImageSearchEngine>(name));
         return new ImageSearchBuilder(services, name);
     }
 
@@ -41,7 +41,7 @@ internal static class ImageSearchRegistrations
             throw new NoTextEncoderException(
                 "No CLIP model is configured, so there is no text encoder: call AddClip(folder) (or UseClip, ClipModelPath), or register an ITextEncoder.");
         }
-        return provider.GetRequiredKeyedService<ImageSearchModels>(name).TextEncoder ?? throw new NoTextEncoderException(
+        return provider.GetRequired<ImageSearchModels>(name).TextEncoder ?? throw new NoTextEncoderException(
             "The configured model embeds images only; configure a CLIP model (UseClip) for an ITextEncoder.");
     }
 
@@ -50,17 +50,17 @@ internal static class ImageSearchRegistrations
         var options = OptionsOf(provider, name);
         // The model paths are checked where the options load the models: encoders from the container need none.
         options.Validate(requireModel: false);
-        var imageEncoder = provider.GetRequiredKeyedService<IImageEncoder>(name);
+        var imageEncoder = provider.GetRequired<IImageEncoder>(name);
         ITextEncoder? textEncoder;
         try
         {
-            textEncoder = provider.GetKeyedService<ITextEncoder>(name);
+            textEncoder = provider.GetOptional<ITextEncoder>(name);
         }
         catch (NoTextEncoderException)
         {
             textEncoder = null;
         }
-        var store = provider.GetRequiredKeyedService<IImageRecordStore>(name);
+        var store = provider.GetRequired<IImageRecordStore>(name);
         return new ImageSearchEngine(imageEncoder, textEncoder, store, options, provider.GetService<ILogger<ImageSearchEngine>>());
     }
 
@@ -72,7 +72,7 @@ internal static class ImageSearchRegistrations
         var registered = provider.GetServices<ImageStoreKind>().LastOrDefault(k => string.Equals(k.Name, kind, StringComparison.OrdinalIgnoreCase));
         if (registered is not null)
         {
-            var section = provider.GetKeyedService<ImageSearchConfiguration>(name)?.Section.GetSection(registered.Name);
+            var section = provider.GetOptional<ImageSearchConfiguration>(name)?.Section.GetSection(registered.Name);
             return registered.Create(provider, name, section);
         }
         if (string.Equals(kind, ImageSearchOptions.FaissStore, StringComparison.OrdinalIgnoreCase))
