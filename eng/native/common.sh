@@ -36,14 +36,14 @@ vis_apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# vis_npm_extract PACKAGE@VERSION DEST: fetch an npm tarball without running any install script and unpack it.
-vis_npm_extract() {
-  local spec="$1" dest="$2" tmp
-  vis_need_cmd npm npm
-  tmp="$(mktemp -d)"
-  vis_log "fetching $spec from the npm registry"
-  (cd "$tmp" && npm pack --silent --ignore-scripts "$spec" >/dev/null 2>&1) || vis_die "npm pack $spec failed"
-  mkdir -p "$dest"
-  tar -xzf "$tmp"/*.tgz -C "$dest"
-  rm -rf "$tmp"
+# vis_private_source_list WORK SUITE: writes a deb-src list for SUITE on the machine's own Debian mirror under WORK/apt and
+# sets apt_opts to use it, leaving the machine's apt configuration untouched.
+vis_private_source_list() {
+  local work="$1" suite="$2" uri
+  uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | grep -v '^[[:space:]]*#' | grep -o -E 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ' || true)"
+  debian_uri="${uri:-http://deb.debian.org/debian}"
+  mkdir -p "$work/apt/lists/partial"
+  echo "deb-src $debian_uri $suite main" > "$work/apt/sources.list"
+  apt_opts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/apt/lists")
 }

@@ -30,12 +30,8 @@ work="$VIS_CACHE/faiss-$FAISS_VERSION-build"
 rm -rf "$work" "$OUT"; mkdir -p "$work/apt/lists/partial"
 
 # Debian's source package through a private source list, leaving the machine's apt configuration untouched.
-debian_uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
-  | grep -v '^[[:space:]]*#' | grep -o -E 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ' || true)"
-[ -n "$debian_uri" ] || debian_uri="http://deb.debian.org/debian"
 suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
-echo "deb-src $debian_uri $suite main" > "$work/apt/sources.list"
-apt_opts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/apt/lists")
+vis_private_source_list "$work" "$suite"
 vis_log "fetching Debian source package faiss ($debian_uri $suite)"
 apt-get "${apt_opts[@]}" update -qq >/dev/null
 (cd "$work" && apt-get "${apt_opts[@]}" source --download-only "faiss=$FAISS_VERSION-2" >/dev/null 2>&1) \

@@ -34,11 +34,7 @@ if [ ! -f "$STAMP" ]; then
   rm -rf "$work" "$OUT"; mkdir -p "$work/apt/lists/partial"
 
   # Debian 13's source package through a private source list, leaving the machine's apt configuration untouched.
-  debian_uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | grep -v '^[[:space:]]*#' | grep -o -E 'https?://[^ ]*/debian/?( |$)' | head -n1 | tr -d ' ' || true)"
-  [ -n "$debian_uri" ] || debian_uri="http://deb.debian.org/debian"
-  echo "deb-src $debian_uri trixie main" > "$work/apt/sources.list"
-  apt_opts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/apt/lists")
+  vis_private_source_list "$work" trixie
   vis_log "fetching Debian source package pgvector ($debian_uri trixie)"
   apt-get "${apt_opts[@]}" update -qq >/dev/null || vis_die "apt-get update of the trixie source index failed"
   (cd "$work" && apt-get "${apt_opts[@]}" source --download-only "pgvector=$PGVECTOR_VERSION-1" >/dev/null 2>&1) \
