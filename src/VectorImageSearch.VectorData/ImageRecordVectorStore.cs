@@ -58,6 +58,16 @@ public abstract class ImageRecordVectorStore : VectorStore
     /// <param name="cancellationToken">Stops the enumeration.</param>
     protected abstract IAsyncEnumerable<string> ListStoredCollectionNamesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the writes to a collection's store durable: after each upsert and delete when
+    /// <see cref="ImageRecordVectorStoreOptions.FlushAfterEachWrite"/> is set, and in <c>EnsureCollectionExistsAsync</c>.
+    /// The default calls <see cref="IImageRecordStore.FlushAsync"/>.
+    /// </summary>
+    /// <param name="store">The collection's open store.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    protected virtual Task FlushRecordStoreAsync(IImageRecordStore store, CancellationToken cancellationToken) =>
+        store.FlushAsync(cancellationToken);
+
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="name"/> cannot name a collection of this engine.</summary>
     /// <param name="name">The collection's name.</param>
     protected abstract void ValidateCollectionName(string name);
@@ -198,6 +208,9 @@ public abstract class ImageRecordVectorStore : VectorStore
             entry.Gate.Release();
         }
     }
+
+    internal Task FlushAsync(IImageRecordStore store, CancellationToken cancellationToken) =>
+        FlushRecordStoreAsync(store, cancellationToken);
 
     /// <summary>The store of <paramref name="name"/> when it is open in this process, without creating it.</summary>
     internal IImageRecordStore? OpenedStore(string name) =>

@@ -43,7 +43,7 @@ internal sealed partial class ImageRecordCollection<TKey, TRecord> : VectorStore
     public override async Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
     {
         var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
-        await store.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _owner.FlushAsync(store, cancellationToken).ConfigureAwait(false);
     }
 
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
@@ -173,7 +173,7 @@ internal sealed partial class ImageRecordCollection<TKey, TRecord> : VectorStore
         _owner.OpenAsync(Name, _schema, cancellationToken);
 
     private Task FlushIfAskedAsync(IImageRecordStore store, CancellationToken cancellationToken) =>
-        _owner.Options.FlushAfterEachWrite ? store.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _owner.Options.FlushAfterEachWrite ? _owner.FlushAsync(store, cancellationToken) : Task.CompletedTask;
 
     private bool IncludeVectors(bool asked)
     {
