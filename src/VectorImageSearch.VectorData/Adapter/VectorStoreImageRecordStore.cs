@@ -132,7 +132,7 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
     {
         var records = await ReadAllAsync(includeVectors: false, cancellationToken).ConfigureAwait(false);
         records.RemoveAll(r => keyPrefix is not null && !r.Key.StartsWith(keyPrefix, StringComparison.Ordinal));
-        records.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        records.Sort((a, b) => CompareCodePoints(a.Key, b.Key));
         foreach (var record in records)
         {
             yield return record;
@@ -217,6 +217,22 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
             records.Add(ImageRecordDocument.FromDocument(document, includeVectors));
         }
         return records;
+    }
+
+    /// <summary>Orders keys by Unicode code point (the seam's order): UTF-16 order except that surrogate pairs sort after U+E000…U+FFFF.</summary>
+    private static int CompareCodePoints(string x, string y)
+    {
+        var length = Math.Min(x.Length, y.Length);
+        for (var i = 0; i < length; i++)
+        {
+            if (x[i] != y[i])
+            {
+                return Rank(x[i]).CompareTo(Rank(y[i]));
+            }
+        }
+        return x.Length.CompareTo(y.Length);
+
+        static int Rank(char c) => char.IsSurrogate(c) ? c + 0x10000 : c;
     }
 
     private static void CheckVector(ReadOnlySpan<float> vector, int dimension, string what, string parameter)
