@@ -195,11 +195,15 @@ public abstract class ImageRecordVectorStore : VectorStore
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (entry.Schema != schema)
+            if (entry.Schema is null)
             {
-                // A second schema for an open store: the store itself refuses it (ImageStoreCompatibilityException).
                 await entry.Store.OpenAsync(schema, cancellationToken).ConfigureAwait(false);
-                entry.Schema ??= schema;
+                entry.Schema = schema;
+            }
+            else if (entry.Schema != schema)
+            {
+                throw new ImageStoreCompatibilityException($"{SystemName}:{name}",
+                    $"the collection is open for model '{entry.Schema.ModelFingerprint}' with {entry.Schema.Dimension} dimensions; it cannot also hold model '{schema.ModelFingerprint}' with {schema.Dimension}.");
             }
             return entry.Store;
         }

@@ -65,7 +65,7 @@ public sealed class FilterTests : IAsyncLifetime
     {
         var filter = Filter(name);
         var predicate = filter.Compile();
-        var query = Vectors.Unit(0, 0, 1, 0.1f);
+        var query = Vectors.Unit(0.3f, 0.5f, 1, 0.1f); // a distinct cosine with every photo: no ties
         var expected = _photos.Where(predicate).OrderByDescending(p => Vectors.Cosine(query, p.Embedding.Span)).Select(p => p.Id).ToList();
 
         var hits = await _collection.SearchAsync(query, 10, new VectorSearchOptions<Photo> { Filter = filter }).ToListAsync();

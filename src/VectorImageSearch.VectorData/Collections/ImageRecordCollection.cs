@@ -204,7 +204,7 @@ internal sealed partial class ImageRecordCollection<TKey, TRecord> : VectorStore
             inputs[i] = property.GetValueAsObject(records[i])
                 ?? throw new ArgumentException($"The record '{_mapper.KeyOf(records[i])}' has no value in '{property.ModelName}' to generate its vector from.", nameof(records));
         }
-        var embeddings = await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
+        var embeddings = await GenerateAsync(property, inputs, cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != records.Count)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {records.Count} inputs.");
@@ -215,6 +215,25 @@ internal sealed partial class ImageRecordCollection<TKey, TRecord> : VectorStore
                 ?? throw new InvalidOperationException($"The embedding generator returned a {embeddings[i].GetType().Name}; the collection needs Embedding<float>.");
         }
         return vectors;
+    }
+
+    /// <summary>
+    /// The embeddings of <paramref name="inputs"/>: text and images straight through the property's generator (which may
+    /// serve several input types, as <see cref="TextImageEmbeddingGenerator"/> does), any other input type through the
+    /// abstraction's dispatch.
+    /// </summary>
+    private static async Task<IReadOnlyList<Embedding>> GenerateAsync(VectorPropertyModel property, object[] inputs, CancellationToken cancellationToken)
+    {
+        var generator = property.EmbeddingGenerator;
+        if (property.Type == typeof(string) && generator is IEmbeddingGenerator<string, Embedding<float>> text)
+        {
+            return await text.GenerateAsync(inputs.Cast<string>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        if (typeof(DataContent).IsAssignableFrom(property.Type) && generator is IEmbeddingGenerator<DataContent, Embedding<float>> images)
+        {
+            return await images.GenerateAsync(inputs.Cast<DataContent>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        return await property.GenerateEmbeddingsAsync(inputs, cancellationToken).ConfigureAwait(false);
     }
 
     private string Fingerprint()

@@ -104,8 +104,9 @@ internal sealed class RecordMapper
             {
                 CatalogFields.ContentHash => image.ContentHash,
                 CatalogFields.SizeBytes => type == typeof(int) ? checked((int)image.SizeBytes) : image.SizeBytes,
+                // Boxed apart: in one conditional, DateTime would convert to DateTimeOffset.
                 CatalogFields.LastWriteUtc => image.LastWriteUtc is not { } w ? null
-                    : type == typeof(DateTimeOffset) ? new DateTimeOffset(DateTime.SpecifyKind(w, DateTimeKind.Utc)) : DateTime.SpecifyKind(w, DateTimeKind.Utc),
+                    : type == typeof(DateTimeOffset) ? (object)new DateTimeOffset(DateTime.SpecifyKind(w, DateTimeKind.Utc)) : (object)DateTime.SpecifyKind(w, DateTimeKind.Utc),
                 _ => image.Metadata.TryGetValue(data.StorageName, out var text) ? Parse(text, data) : null,
             };
             if (value is not null || data.IsNullable)

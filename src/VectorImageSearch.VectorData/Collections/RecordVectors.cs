@@ -13,9 +13,10 @@ internal static class RecordVectors
     public static ReadOnlyMemory<float>? TryRead(object? value) => value switch
     {
         ReadOnlyMemory<float> memory => memory,
-        float[] array => array,
+        float[] array => new ReadOnlyMemory<float>(array),
         Embedding<float> embedding => embedding.Vector,
-        _ => null,
+        // Typed: a bare null would become an empty vector through float[]'s conversion to ReadOnlyMemory<float>.
+        _ => (ReadOnlyMemory<float>?)null,
     };
 
     /// <summary>A value of <paramref name="type"/> holding <paramref name="vector"/>.</summary>
