@@ -16,7 +16,7 @@ namespace VectorImageSearch.VectorData.Adapter;
 /// record by record can leave part of a failed batch. Listings, counts and the last resort of a filtered search read the
 /// whole collection.
 /// </remarks>
-internal sealed class VectorStoreImageRecordStore(VectorStore store, string collectionName) : IImageRecordStore
+internal sealed class VectorStoreImageRecordStore(VectorStore store, string collectionName) : IImageRecordStore, IDisposable
 {
     private const float NormTolerance = 1e-3f;
     private VectorStoreCollection<object, Dictionary<string, object?>>? _collection;
@@ -182,9 +182,12 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
 
     public ValueTask DisposeAsync()
     {
-        _collection?.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Disposes the collection object (not the vector store, which belongs to the application), so a container disposed synchronously works too.</summary>
+    public void Dispose() => _collection?.Dispose();
 
     private VectorStoreCollection<object, Dictionary<string, object?>> Collection =>
         _collection ?? throw new InvalidOperationException($"The image store '{Location}' is not open: call OpenAsync first.");
