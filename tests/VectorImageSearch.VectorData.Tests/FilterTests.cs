@@ -1,36 +1,60 @@
 using System.Linq.Expressions;
 using Microsoft.Extensions.VectorData;
 using VectorImageSearch.Faiss;
+using VectorImageSearch.Postgres;
+using VectorImageSearch.Postgres.Tests;
 
 namespace VectorImageSearch.VectorData.Tests;
 
+/// <summary>LINQ filters on FaissVectorStore collections (FAISS ID selectors).</summary>
+public sealed class FaissFilterTests : FilterTests
+{
+    protected override VectorStore CreateStore() => new FaissVectorStore(new FaissVectorStoreOptions { IndexSpec = "Flat" });
+}
+
+/// <summary>LINQ filters on PostgresVectorStore collections (SQL on a real server).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresFilterTests(PostgresServer server) : FilterTests
+{
+    protected override VectorStore CreateStore() => new PostgresVectorStore(new PostgresImageStoreOptions
+    {
+        ConnectionString = server.ConnectionString,
+        Schema = "vectordata_filters",
+        DefaultSearch = new PgvectorSearchParameters { Exact = true },
+    });
+}
+
 /// <summary>
-/// LINQ filters on FaissVectorStore collections: the supported forms restrict the search before the nearest are chosen
+/// LINQ filters on an image-record collection: the supported forms restrict the search before the nearest are chosen
 /// (checked against the same predicate run over the records), the rest are refused naming the expression.
 /// </summary>
-public sealed class FilterTests : IAsyncLifetime
+public abstract class FilterTests : IAsyncLifetime
 {
     private static readonly DateTime Epoch = new(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc);
-    private readonly FaissVectorStore _store = new(new FaissVectorStoreOptions { IndexSpec = "Flat" });
+    private readonly string _suffix = Guid.NewGuid().ToString("N");
     private readonly Photo[] _photos = FaissCollectionTests.Photos();
+    private VectorStore _store = null!;
     private VectorStoreCollection<long, Photo> _collection = null!;
+
+    protected abstract VectorStore CreateStore();
 
     public async Task InitializeAsync()
     {
-        _collection = _store.GetCollection<long, Photo>("photos");
+        _store = CreateStore();
+        _collection = _store.GetCollection<long, Photo>("photos_" + _suffix);
         await _collection.UpsertAsync(_photos);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await _collection.EnsureCollectionDeletedAsync();
         _store.Dispose();
-        return Task.CompletedTask;
     }
 
     public static TheoryData<string> SupportedFilters => new()
     {
         "album == summer", "rating == 5", "favourite", "!favourite", "favourite == false", "exposure == 0.125",
-        "taken >= day1", "taken > day1", "taken < day2", "taken <= day2", "day1 <= taken", "album && taken range",
+        "taken >= day1", "taken < day2", "day1 <= taken", "day2 > taken", "album && taken range",
         "captured album", "constant true", "constant false", "contradiction",
     };
 
@@ -46,10 +70,9 @@ public sealed class FilterTests : IAsyncLifetime
             "favourite == false" => p => p.Favourite == false,
             "exposure == 0.125" => p => p.Exposure == 0.125,
             "taken >= day1" => p => p.Taken >= Epoch.AddDays(1),
-            "taken > day1" => p => p.Taken > Epoch.AddDays(1),
             "taken < day2" => p => p.Taken < Epoch.AddDays(2),
-            "taken <= day2" => p => p.Taken <= Epoch.AddDays(2),
             "day1 <= taken" => p => Epoch.AddDays(1) <= p.Taken,
+            "day2 > taken" => p => Epoch.AddDays(2) > p.Taken,
             "album && taken range" => p => p.Album == "summer" && p.Taken >= Epoch && p.Taken < Epoch.AddDays(1),
             "captured album" => p => p.Album == album,
             "constant true" => p => true,
@@ -92,19 +115,21 @@ public sealed class FilterTests : IAsyncLifetime
     [Fact]
     public async Task Key_prefixes_filter_string_keys()
     {
-        var images = _store.GetCollection<string, IndexedImage>("images");
+        var images = _store.GetCollection<string, IndexedImage>("images_" + _suffix);
         await images.UpsertAsync(new[] { "/a/1.jpg", "/a/2.jpg", "/ab/3.jpg", "/b/4.jpg" }.Select((k, i) => new IndexedImage { Path = k, Vector = Vectors.Unit(1, i, 0, 0) }));
         var prefix = "/a/";
         var hits = await images.SearchAsync(Vectors.Unit(1, 0, 0, 0), 10, new VectorSearchOptions<IndexedImage> { Filter = r => r.Path.StartsWith(prefix) }).ToListAsync();
         Assert.Equal(["/a/1.jpg", "/a/2.jpg"], hits.Select(h => h.Record.Path));
         var ordinal = await images.GetAsync(r => r.Path.StartsWith("/a", StringComparison.Ordinal) && r.Path.StartsWith("/ab"), 10).ToListAsync();
         Assert.Equal(["/ab/3.jpg"], ordinal.Select(r => r.Path));
+        await images.EnsureCollectionDeletedAsync();
     }
 
     public static TheoryData<string, string> UnsupportedFilters => new()
     {
         { "or", "OrElse" }, { "not equal", "!=" }, { "key equality", "key is not a filter condition" }, { "method", "Contains" },
         { "rating range", "LastWriteUtc" }, { "null", "null" }, { "two properties", "does not read the record" },
+        { "taken > day1", ">= and <" }, { "taken <= day2", ">= and <" },
     };
 
     [Theory]
@@ -119,6 +144,8 @@ public sealed class FilterTests : IAsyncLifetime
             "method" => p => p.Album!.Contains("umm"),
             "rating range" => p => p.Rating > 3,
             "null" => p => p.Album == null,
+            "taken > day1" => p => p.Taken > Epoch.AddDays(1),
+            "taken <= day2" => p => p.Taken <= Epoch.AddDays(2),
             _ => p => p.Album == p.Album,
         };
         var e = await Assert.ThrowsAsync<NotSupportedException>(() => _collection.SearchAsync(Vectors.Unit(1, 0, 0, 0), 3, new VectorSearchOptions<Photo> { Filter = filter }).ToListAsync().AsTask());

@@ -6,8 +6,8 @@ namespace VectorImageSearch.Faiss;
 public sealed class FaissVectorStoreOptions : ImageRecordVectorStoreOptions
 {
     /// <summary>
-    /// The folder that holds one index folder per collection (<c>Path/&lt;collection name&gt;</c>, the layout
-    /// <c>UseFaiss</c> writes); <see langword="null"/> keeps every collection in memory only.
+    /// The folder that holds one index folder per collection (<c>Path/&lt;collection name&gt;</c>, each laid out as
+    /// <c>UseFaiss</c> writes its index folder); <see langword="null"/> keeps every collection in memory only.
     /// </summary>
     public string? Path { get; set; }
 

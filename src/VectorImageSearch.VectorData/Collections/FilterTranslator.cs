@@ -6,8 +6,8 @@ namespace VectorImageSearch.VectorData.Collections;
 /// <summary>
 /// Translates a LINQ filter over records into an <see cref="ImageRecordFilter"/>, which every image-record store applies
 /// before choosing the nearest (FAISS as ID selectors, PostgreSQL in SQL). Supported, combined with <c>&amp;&amp;</c>:
-/// <c>r.Data == value</c> (and a bare <c>r.Flag</c> or <c>!r.Flag</c>) for data properties, comparisons
-/// (<c>&lt; &lt;= &gt; &gt;=</c>) on the LastWriteUtc catalog field, <c>r.Key.StartsWith(prefix)</c> for string keys, and
+/// <c>r.Data == value</c> (and a bare <c>r.Flag</c> or <c>!r.Flag</c>) for data properties, <c>&gt;=</c> and <c>&lt;</c>
+/// on the LastWriteUtc catalog field, <c>r.Key.StartsWith(prefix)</c> for string keys, and
 /// the constants <c>true</c>/<c>false</c>; values may be constants, captured variables or any expression that does not
 /// read the record. Anything else throws <see cref="NotSupportedException"/> naming the expression.
 /// </summary>
@@ -105,21 +105,18 @@ internal sealed class FilterTranslator
             DateTimeOffset o => o.UtcDateTime,
             _ => throw Unsupported(node, "LastWriteUtc compares with a DateTime or DateTimeOffset"),
         };
-        // The store's bounds are [from, before): a tick is DateTime's resolution, so > and <= are exact one tick on.
+        // The store's bounds are [from, before): >= and < map onto them exactly. > and <= would need the store's time
+        // resolution (a tick in FAISS, a microsecond in PostgreSQL) to move the bound, so they are refused, not guessed.
         switch (op)
         {
             case ExpressionType.GreaterThanOrEqual:
                 From(time);
                 break;
-            case ExpressionType.GreaterThan:
-                From(time.AddTicks(1));
-                break;
             case ExpressionType.LessThan:
                 Before(time);
                 break;
             default:
-                Before(time.AddTicks(1));
-                break;
+                throw Unsupported(node, "LastWriteUtc takes >= and < (the stores' [from, before) range); write r.LastWriteUtc >= t or r.LastWriteUtc < t");
         }
     }
 

@@ -87,6 +87,11 @@ internal sealed class RecordMapper
             }
         }
         var normalised = RecordVectors.Normalised(vector.Span, Dimension, $"The vector of the record '{key}'", "records");
+        if (contentHash.Length == 0)
+        {
+            // A record that is not an image file has no content hash of its own; its vector stands for its content.
+            contentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(normalised.AsSpan())));
+        }
         return new ImageRecord { Key = key, ContentHash = contentHash, SizeBytes = size, LastWriteUtc = written, Metadata = metadata, Vector = normalised };
     }
 
