@@ -21,6 +21,9 @@ internal static partial class PythonHtml
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EntityLookup =
         Entities.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>Every named reference the table holds (html.entities.html5's keys).</summary>
+    internal static IReadOnlyList<string> EntityNames => Entities.Keys;
+
     /// <summary>Unescapes <paramref name="text"/> as Python's <c>html.unescape</c> does.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The unescaped text; the same instance when it holds no '&amp;'.</returns>
