@@ -34,6 +34,8 @@ public sealed class AddImageSearchTests
         {
             File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
         }
+        // A decodable image under an extension the default list has but the configured one does not.
+        File.Copy(ShapeLabel.All[6].Path, Path.Combine(folder, "extra.jpg"));
         var report = await engine.IndexDirectoryAsync(folder);
         Assert.Equal(6, report.Encoded);
         Assert.Equal("HNSW16", engine.IndexDescription);
