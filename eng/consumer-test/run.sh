@@ -24,6 +24,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$repo/eng/versions.sh"  # vis_version: the engine and driver versions of eng/Versions.props
 start=$SECONDS
 work="$(mktemp -d "${TMPDIR:-/tmp}/vis-consumer.XXXXXX")"
 feed="$work/feed"; app="$work/app"
@@ -91,8 +92,8 @@ dotnet add package Microsoft.Extensions.DependencyInjection --version "$me_versi
 dotnet add package Microsoft.Extensions.Logging --version "$me_version" --no-restore > /dev/null
 step "dotnet add package VectorImageSearch --version $version"
 dotnet add package VectorImageSearch --version "$version" > "$work/add.log" 2>&1 || { cat "$work/add.log"; fail "dotnet add package failed"; }
-ort_version="$(sed -n 's/.*PackageVersion Include="Microsoft.ML.OnnxRuntime" Version="\([^"]*\)".*/\1/p' "$repo/Directory.Packages.props")"
-ort_gpu_version="${VIS_CONSUMER_ORT_GPU_VERSION:-1.31.0}"
+ort_version="$(vis_version VisOnnxRuntimeVersion)"
+ort_gpu_version="${VIS_CONSUMER_ORT_GPU_VERSION:-$(vis_version VisOnnxRuntimeGpuVersion)}"
 step "dotnet add package Microsoft.ML.OnnxRuntime --version $ort_version (the app chooses ONNX Runtime's natives)"
 dotnet add package Microsoft.ML.OnnxRuntime --version "$ort_version" > "$work/add-ort.log" 2>&1 || { cat "$work/add-ort.log"; fail "dotnet add package Microsoft.ML.OnnxRuntime failed"; }
 [ -z "$(find "$app" -name '*.so*')" ] || fail "native files in the app folder before the build"
@@ -103,7 +104,9 @@ grep -q '"Microsoft.ML.OnnxRuntime.Managed/' "$app/obj/project.assets.json" || f
 pg_nupkg="$(ls "$feed"/VectorImageSearch.Postgres.[0-9]*.nupkg 2>/dev/null | head -1)"
 [ -n "$pg_nupkg" ] || fail "no VectorImageSearch.Postgres.<version>.nupkg in $feed"
 unzip -l "$pg_nupkg" | grep -qF 'lib/net10.0/VectorImageSearch.Postgres.dll' || fail "$(basename "$pg_nupkg") has no lib/net10.0/VectorImageSearch.Postgres.dll"
-unzip -p "$pg_nupkg" '*.nuspec' | grep -qE 'dependency id="Npgsql" version="\[?10\.0\.3' || fail "$(basename "$pg_nupkg") does not depend on Npgsql 10.0.3"
+npgsql_version="$(vis_version VisNpgsqlVersion)"
+unzip -p "$pg_nupkg" '*.nuspec' | grep -qE "dependency id=\"Npgsql\" version=\"\\[?${npgsql_version//./\\.}[\",]" \
+  || fail "$(basename "$pg_nupkg") does not depend on Npgsql $npgsql_version"
 
 # 3. The quick start, from the README inside the restored package.
 readme="$NUGET_PACKAGES/vectorimagesearch/$version/README.md"

@@ -3,6 +3,8 @@
 # Every script is idempotent: it builds into a versioned folder of the cache and writes a stamp file last,
 # so an interrupted run starts over and a finished one returns at once.
 set -euo pipefail
+# vis_version NAME: the engine and driver versions of eng/Versions.props.
+source "$(dirname "${BASH_SOURCE[0]}")/../versions.sh"
 
 VIS_CACHE="${VECTORIMAGESEARCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectorimagesearch}"
 mkdir -p "$VIS_CACHE"

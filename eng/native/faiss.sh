@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds FAISS 1.7.3 from Debian's source package: shared libfaiss_avx2.so (OpenBLAS, OpenMP) and libfaiss_c.so
+# Builds FAISS (eng/Versions.props: VisFaissVersion) from Debian's source package: shared libfaiss_avx2.so (OpenBLAS, OpenMP) and libfaiss_c.so
 # (the official C API) linked to it, with RPATH=$ORIGIN so the pair loads from any one folder.
 # Prints the install folder (lib/ and include/) on stdout.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-FAISS_VERSION=1.7.3
+FAISS_VERSION="$(vis_version VisFaissVersion)"
+FAISS_DEBIAN_REVISION="$(vis_version VisFaissDebianRevision)"
 OUT="$VIS_CACHE/faiss-$FAISS_VERSION-avx2"
 STAMP="$OUT/.complete"
 [ -f "$STAMP" ] && { echo "$OUT"; exit 0; }
@@ -34,7 +35,7 @@ suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
 vis_private_source_list "$work" "$suite"
 vis_log "fetching Debian source package faiss ($debian_uri $suite)"
 apt-get "${apt_opts[@]}" update -qq >/dev/null
-(cd "$work" && apt-get "${apt_opts[@]}" source --download-only "faiss=$FAISS_VERSION-2" >/dev/null 2>&1) \
+(cd "$work" && apt-get "${apt_opts[@]}" source --download-only "faiss=$FAISS_VERSION-$FAISS_DEBIAN_REVISION" >/dev/null 2>&1) \
   || (cd "$work" && apt-get "${apt_opts[@]}" source --download-only faiss >/dev/null 2>&1) \
   || vis_die "apt-get source faiss failed"
 

@@ -73,7 +73,7 @@ case "$cmd" in
   stop)
     dir="${1:-}"
     [ -n "$dir" ] && [ -d "$dir/data" ] || vis_die "no cluster folder '$dir'"
-    bin="/usr/lib/postgresql/15/bin"
+    bin="/usr/lib/postgresql/$(vis_version VisPostgresMajorVersion)/bin"
     run_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;

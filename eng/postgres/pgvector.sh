@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds pgvector 0.8.0 from Debian 13's source package (Debian 12 has no pgvector package) against PostgreSQL 15 once
-# into the cache, then installs the extension where the machine's PostgreSQL 15 server finds it (its sharedir and
-# pkglibdir; PostgreSQL 15 has no extension search path). Installs postgresql-15 and postgresql-server-dev-15 when
+# Builds pgvector from Debian 13's source package (Debian 12 has no pgvector package) against PostgreSQL once into the
+# cache, then installs the extension where the machine's PostgreSQL server finds it (its sharedir and pkglibdir;
+# PostgreSQL 15 has no extension search path). The versions (pgvector 0.8.0, PostgreSQL 15 today) are eng/Versions.props'
+# VisPgvectorVersion and VisPostgresMajorVersion. Installs postgresql-<major> and postgresql-server-dev-<major> when
 # missing (as root; otherwise it stops and prints the command). Prints the PostgreSQL bin folder on stdout.
 source "$(dirname "${BASH_SOURCE[0]}")/../native/common.sh"
 
-PG_MAJOR=15
-PGVECTOR_VERSION=0.8.0
+PG_MAJOR="$(vis_version VisPostgresMajorVersion)"
+PGVECTOR_VERSION="$(vis_version VisPgvectorVersion)"
+PGVECTOR_DEBIAN_REVISION="$(vis_version VisPgvectorDebianRevision)"
 OUT="$VIS_CACHE/pgvector-$PGVECTOR_VERSION-pg$PG_MAJOR"
 STAMP="$OUT/.complete"
 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
@@ -37,7 +39,7 @@ if [ ! -f "$STAMP" ]; then
   vis_private_source_list "$work" trixie
   vis_log "fetching Debian source package pgvector ($debian_uri trixie)"
   apt-get "${apt_opts[@]}" update -qq >/dev/null || vis_die "apt-get update of the trixie source index failed"
-  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only "pgvector=$PGVECTOR_VERSION-1" >/dev/null 2>&1) \
+  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only "pgvector=$PGVECTOR_VERSION-$PGVECTOR_DEBIAN_REVISION" >/dev/null 2>&1) \
     || (cd "$work" && apt-get "${apt_opts[@]}" source --download-only pgvector >/dev/null 2>&1) \
     || vis_die "apt-get source pgvector failed"
 

@@ -25,7 +25,7 @@ internal static class FaissNativeLibraries
     private static readonly NativeLibraryDescriptor[] Libraries =
     [
         new(FaissC, "libfaiss_c.so", "VECTORIMAGESEARCH_FAISS_C_PATH",
-            $"It is FAISS 1.7.3's C API library and needs libfaiss_avx2.so in the same folder. {BuildHint}",
+            $"It is FAISS {EngineVersions.Faiss}'s C API library and needs libfaiss_avx2.so in the same folder. {BuildHint}",
             BundledDependencies),
         new(Shim, "libvis_faiss.so", "VECTORIMAGESEARCH_FAISS_SHIM_PATH",
             $"It is VectorImageSearch's FAISS extension shim. {BuildHint}",
@@ -58,7 +58,7 @@ internal static class FaissNativeLibraries
             {
                 throw new DllNotFoundException(
                     $"Native library '{library.FileName}' was not found in '{Path.GetFullPath(directory)}', the folder {DirectoryVariable} names. " +
-                    $"Put FAISS 1.7.3's C API library, the libfaiss library it links and libvis_faiss.so (built from src/VectorImageSearch.Faiss/native against that FAISS) there, or unset {DirectoryVariable}.");
+                    $"Put FAISS {EngineVersions.Faiss}'s C API library, the libfaiss library it links and libvis_faiss.so (built from src/VectorImageSearch.Faiss/native against that FAISS) there, or unset {DirectoryVariable}.");
             }
             foreach (var companion in BundledDependencies)
             {

@@ -6,7 +6,7 @@ namespace VectorImageSearch.Onnx.Inference;
 /// <summary>Appends an <see cref="OnnxExecutionProvider"/> to ONNX Runtime's session options, and explains a provider that cannot load.</summary>
 internal static partial class ExecutionProviders
 {
-    private const string GpuPackages = "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (Linux) or Microsoft.ML.OnnxRuntime.Gpu.Windows 1.31.0 (Windows), instead of Microsoft.ML.OnnxRuntime — never both";
+    private const string GpuPackages = $"Microsoft.ML.OnnxRuntime.Gpu.Linux {EngineVersions.OnnxRuntimeGpu} (Linux) or Microsoft.ML.OnnxRuntime.Gpu.Windows {EngineVersions.OnnxRuntimeGpu} (Windows), instead of Microsoft.ML.OnnxRuntime — never both";
     private const string CudaLibraries = "CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, cuRAND, cuFFT, NVRTC) and cuDNN 9 (libcudnn.so.9) on the library path, and an NVIDIA driver";
 
     /// <summary>Adds <paramref name="provider"/> (nothing for the CPU, which ONNX Runtime always has).</summary>

@@ -84,7 +84,7 @@ internal static class OnnxRuntimeEnvironment
             throw new InvalidOperationException(
                 "ONNX Runtime's native library (onnxruntime) could not be loaded: " + (e.InnerException ?? e).Message + " " +
                 "VectorImageSearch.Onnx depends on Microsoft.ML.OnnxRuntime.Managed only, so the application chooses the natives: add the package " +
-                "Microsoft.ML.OnnxRuntime 1.31.1 (CPU; Windows, Linux and macOS arm64), or Microsoft.ML.OnnxRuntime.Gpu.Linux / .Gpu.Windows 1.31.0 " +
+                $"Microsoft.ML.OnnxRuntime {EngineVersions.OnnxRuntime} (CPU; Windows, Linux and macOS arm64), or Microsoft.ML.OnnxRuntime.Gpu.Linux / .Gpu.Windows {EngineVersions.OnnxRuntimeGpu} " +
                 "(CUDA) instead — never both. See docs/packaging.md.", e);
         }
     }

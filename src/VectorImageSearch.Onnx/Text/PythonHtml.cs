@@ -12,14 +12,12 @@ namespace VectorImageSearch.Onnx.Text;
 /// One deliberate difference: a decimal reference longer than 4,300 digits makes Python 3.11+ raise (its integer
 /// conversion limit); here it is out of range and becomes U+FFFD, like any other reference above U+10FFFF.
 /// </remarks>
-internal static partial class PythonHtml
+internal static class PythonHtml
 {
     private const int MaxNameCodePoints = 32;
 
-    private static readonly FrozenDictionary<string, string> Entities = BuildEntities();
-
-    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EntityLookup =
-        Entities.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>Every named reference the table holds (html.entities.html5's keys).</summary>
+    internal static IReadOnlyList<string> EntityNames => Tables.Entities.Keys;
 
     /// <summary>Unescapes <paramref name="text"/> as Python's <c>html.unescape</c> does.</summary>
     /// <param name="text">The text.</param>
@@ -139,7 +137,7 @@ internal static partial class PythonHtml
         }
 
         var name = rest[..length];
-        if (EntityLookup.TryGetValue(name, out var value))
+        if (Tables.EntityLookup.TryGetValue(name, out var value))
         {
             builder.Append(value);
             return length;
@@ -149,7 +147,7 @@ internal static partial class PythonHtml
         // Names are ASCII, so UTF-16 lengths and Python's code-point lengths agree wherever a prefix can match.
         for (var x = length - 1; x > 1; x--)
         {
-            if (EntityLookup.TryGetValue(name[..x], out value))
+            if (Tables.EntityLookup.TryGetValue(name[..x], out value))
             {
                 builder.Append(value);
                 builder.Append(name[x..]);
@@ -204,10 +202,10 @@ internal static partial class PythonHtml
 
     private static void AppendCodePoint(int number, StringBuilder builder)
     {
-        var index = InvalidCharrefKeys.BinarySearch(number);
+        var index = Array.BinarySearch(Tables.InvalidCharrefKeys, number);
         if (index >= 0)
         {
-            builder.Append(InvalidCharrefValues[index]);
+            builder.Append(Tables.InvalidCharrefValues[index]);
             return;
         }
 
@@ -237,7 +235,7 @@ internal static partial class PythonHtml
 
     private static bool IsInvalidCodePoint(int number)
     {
-        var ranges = InvalidCodePointRanges;
+        var ranges = Tables.InvalidCodePointRanges;
         for (var i = 0; i < ranges.Length; i += 2)
         {
             if (number < ranges[i])
@@ -264,14 +262,40 @@ internal static partial class PythonHtml
         _ => -1,
     };
 
-    private static FrozenDictionary<string, string> BuildEntities()
+    /// <summary>
+    /// Python's <c>html</c> module data (Text/Tables/python-html-*.txt), read on first use: a text without '&amp;'
+    /// never loads it. The runtime runs the static constructor once, under its type-initialisation lock.
+    /// </summary>
+    private static class Tables
     {
-        var pairs = new KeyValuePair<string, string>[EntityPairs.Length / 2];
-        for (var i = 0; i < pairs.Length; i++)
-        {
-            pairs[i] = new(EntityPairs[2 * i], EntityPairs[(2 * i) + 1]);
-        }
+        /// <summary>html.entities.html5: name (with its ';' where the name has one) to replacement text.</summary>
+        internal static readonly FrozenDictionary<string, string> Entities;
 
-        return pairs.ToFrozenDictionary(StringComparer.Ordinal);
+        internal static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EntityLookup;
+
+        /// <summary>Numeric references that Python replaces with another character (html._invalid_charrefs), sorted.</summary>
+        internal static readonly int[] InvalidCharrefKeys;
+
+        /// <summary>The replacement characters for <see cref="InvalidCharrefKeys"/>, in the same order.</summary>
+        internal static readonly char[] InvalidCharrefValues;
+
+        /// <summary>Code points Python drops from numeric references (html._invalid_codepoints), as sorted inclusive ranges.</summary>
+        internal static readonly int[] InvalidCodePointRanges;
+
+        static Tables()
+        {
+            Entities = TextTableResource.ReadNamedText("python-html-entities.txt").ToFrozenDictionary(StringComparer.Ordinal);
+            EntityLookup = Entities.GetAlternateLookup<ReadOnlySpan<char>>();
+            var charrefs = TextTableResource.ReadPairs("python-html-invalid-charrefs.txt");
+            InvalidCharrefKeys = new int[charrefs.Length / 2];
+            InvalidCharrefValues = new char[charrefs.Length / 2];
+            for (var i = 0; i < InvalidCharrefKeys.Length; i++)
+            {
+                InvalidCharrefKeys[i] = charrefs[2 * i];
+                InvalidCharrefValues[i] = checked((char)charrefs[(2 * i) + 1]);
+            }
+
+            InvalidCodePointRanges = TextTableResource.ReadPairs("python-html-invalid-codepoints.txt");
+        }
     }
 }

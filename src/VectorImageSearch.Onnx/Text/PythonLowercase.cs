@@ -7,7 +7,7 @@ namespace VectorImageSearch.Onnx.Text;
 /// ('Σ' becomes 'ς' at the end of a word), from tables generated out of Python (eng/tools/gen-clip-text-tables.py), so
 /// the result does not depend on the ICU version of the machine. <see cref="string.ToLowerInvariant"/> differs.
 /// </summary>
-internal static partial class PythonLowercase
+internal static class PythonLowercase
 {
     private const int CapitalSigma = 0x03A3;
     private const int FinalSigma = 0x03C2;
@@ -95,8 +95,8 @@ internal static partial class PythonLowercase
     /// <summary>The single-code-point lowercase of <paramref name="codePoint"/> (U+0130 and 'Σ' are handled by the caller).</summary>
     private static int Lower(int codePoint)
     {
-        var index = LowerFrom.BinarySearch(codePoint);
-        return index >= 0 ? LowerTo[index] : codePoint;
+        var index = Array.BinarySearch(Tables.LowerFrom, codePoint);
+        return index >= 0 ? Tables.LowerTo[index] : codePoint;
     }
 
     private static int FirstChange(string text)
@@ -147,14 +147,14 @@ internal static partial class PythonLowercase
                 ? char.ConvertToUtf32(text[j - 2], text[j - 1])
                 : text[j - 1];
             j -= previous > 0xFFFF ? 2 : 1;
-            if (!InRanges(CaseIgnorableRanges, previous))
+            if (!InRanges(Tables.CaseIgnorableRanges, previous))
             {
                 before = previous;
                 break;
             }
         }
 
-        if (before < 0 || !InRanges(CasedRanges, before))
+        if (before < 0 || !InRanges(Tables.CasedRanges, before))
         {
             return false;
         }
@@ -163,9 +163,9 @@ internal static partial class PythonLowercase
         {
             var next = Rune.GetRuneAt(text, k).Value;
             k += next > 0xFFFF ? 2 : 1;
-            if (!InRanges(CaseIgnorableRanges, next))
+            if (!InRanges(Tables.CaseIgnorableRanges, next))
             {
-                return !InRanges(CasedRanges, next);
+                return !InRanges(Tables.CasedRanges, next);
             }
         }
 
@@ -194,5 +194,40 @@ internal static partial class PythonLowercase
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Python's <c>str.lower</c> data (Text/Tables/python-lowercase.txt, python-case-ignorable.txt, python-cased.txt),
+    /// read on first use: ASCII-only text never loads it. The runtime runs the static constructor once, under its
+    /// type-initialisation lock.
+    /// </summary>
+    private static class Tables
+    {
+        /// <summary>Code points whose lowercase is one other code point (sorted), except U+0130 which maps to two.</summary>
+        internal static readonly int[] LowerFrom;
+
+        /// <summary>The lowercase of each entry of <see cref="LowerFrom"/>.</summary>
+        internal static readonly int[] LowerTo;
+
+        /// <summary>Case_Ignorable code points (skipped by the final-sigma rule), as sorted inclusive ranges.</summary>
+        internal static readonly int[] CaseIgnorableRanges;
+
+        /// <summary>Cased code points that are not case-ignorable, as sorted inclusive ranges.</summary>
+        internal static readonly int[] CasedRanges;
+
+        static Tables()
+        {
+            var lower = TextTableResource.ReadPairs("python-lowercase.txt");
+            LowerFrom = new int[lower.Length / 2];
+            LowerTo = new int[lower.Length / 2];
+            for (var i = 0; i < LowerFrom.Length; i++)
+            {
+                LowerFrom[i] = lower[2 * i];
+                LowerTo[i] = lower[(2 * i) + 1];
+            }
+
+            CaseIgnorableRanges = TextTableResource.ReadPairs("python-case-ignorable.txt");
+            CasedRanges = TextTableResource.ReadPairs("python-cased.txt");
+        }
     }
 }

@@ -22,6 +22,8 @@ public static class ImageSearchBuilderOptionsExtensions
     /// <summary>
     /// Binds the collection's <see cref="ImageSearchOptions"/> from a configuration section; its <c>Store</c> key chooses
     /// the store kind, whose settings are the sub-section named after it (<c>"Store": "Postgres", "Postgres": { … }</c>).
+    /// A configured <c>Extensions</c> list replaces the default extensions (the configuration binder alone would add to
+    /// them).
     /// </summary>
     /// <param name="builder">The collection's builder.</param>
     /// <param name="configuration">The section, e.g. <c>configuration.GetSection("ImageSearch")</c>.</param>
@@ -30,7 +32,14 @@ public static class ImageSearchBuilderOptionsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<ImageSearchOptions>(OptionsName(builder)).Bind(configuration);
+        builder.Services.AddOptions<ImageSearchOptions>(OptionsName(builder)).Bind(configuration).Configure(o =>
+        {
+            var extensions = configuration.GetSection(nameof(ImageSearchOptions.Extensions)).Get<string[]>();
+            if (extensions is { Length: > 0 })
+            {
+                o.Extensions = [.. extensions];
+            }
+        });
         builder.Services.AddKeyedSingleton(builder.Name, new ImageSearchConfiguration(configuration));
         return builder;
     }

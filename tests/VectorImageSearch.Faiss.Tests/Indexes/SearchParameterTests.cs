@@ -113,6 +113,8 @@ public sealed class SearchParameterTests
         index.Add(data);
         var queries = data.AsSpan(0, 20 * Dimension).ToArray();
         var withEight = SearchIds(index, queries, new VectorSearchOptions { NProbe = 8 });
+        // One probe finds other neighbours than eight on these vectors, so the default below must really change searches.
+        Assert.NotEqual(withEight, SearchIds(index, queries, null));
         index.SetDefaultSearchOptions(nprobe: 8);
         Assert.Equal(8, index.DefaultNProbe);
         Assert.Equal(withEight, SearchIds(index, queries, null));

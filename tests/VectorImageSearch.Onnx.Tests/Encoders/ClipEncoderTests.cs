@@ -236,11 +236,19 @@ public sealed class ClipEncoderTests(ClipTinyFixture clip, ITestOutputHelper out
     [Fact]
     public void Two_threads_without_spinning_give_the_same_embeddings_as_the_defaults()
     {
+        // The hook runs last before the session is created from these SessionOptions: it sees what ONNX Runtime gets.
+        var threads = -1;
         using var sleepy = new ClipImageEncoder(new ClipEncoderOptions
         {
             ModelFolder = RepoPaths.ClipTinyShapes,
-            OnnxRuntime = new OnnxRuntimeOptions { IntraOpThreads = 2, AllowThreadSpinning = false },
+            OnnxRuntime = new OnnxRuntimeOptions
+            {
+                IntraOpThreads = 2,
+                AllowThreadSpinning = false,
+                ConfigureSessionOptions = session => threads = session.IntraOpNumThreads,
+            },
         });
+        Assert.Equal(2, threads);
         var inputs = ShapeLabel.All.Take(4).Select(label => label.Input).ToArray();
 
         var expected = clip.Image.EncodeBatch(inputs);

@@ -51,6 +51,9 @@ public sealed class PreprocessParityTests(ITestOutputHelper output)
         // Not bit-exact, but on these photos within the same tolerance as the default.
         Assert.True(difference.Mean <= 1.0, $"{image} {recipe}: {difference}");
         Assert.True(difference.P99 <= 4, $"{image} {recipe}: {difference}");
+        // The default resampler is bit-exact to PIL (Rgb_crop_matches_pil_within_tolerance): a difference proves the
+        // option took libvips' path.
+        Assert.True(difference.Max > 0, $"{image} {recipe}: identical to PIL, so ResizeEngine.Libvips was not used");
     }
 
     [Theory]

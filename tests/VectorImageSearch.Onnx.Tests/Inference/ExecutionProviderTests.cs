@@ -13,8 +13,8 @@ namespace VectorImageSearch.Onnx.Tests.Inference;
 public sealed class ExecutionProviderTests
 {
     [Theory]
-    [InlineData(OnnxExecutionProvider.Cuda, "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0", "libonnxruntime_providers_cuda.so")]
-    [InlineData(OnnxExecutionProvider.TensorRT, "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0", "libonnxruntime_providers_tensorrt.so")]
+    [InlineData(OnnxExecutionProvider.Cuda, "Microsoft.ML.OnnxRuntime.Gpu.Linux " + EngineVersions.OnnxRuntimeGpu, "libonnxruntime_providers_cuda.so")]
+    [InlineData(OnnxExecutionProvider.TensorRT, "Microsoft.ML.OnnxRuntime.Gpu.Linux " + EngineVersions.OnnxRuntimeGpu, "libonnxruntime_providers_tensorrt.so")]
     [InlineData(OnnxExecutionProvider.DirectML, "Microsoft.ML.OnnxRuntime.DirectML", "DirectML")]
     [InlineData(OnnxExecutionProvider.CoreML, "on macOS or iOS", "CoreML")]
     [InlineData(OnnxExecutionProvider.OpenVINO, "Intel.ML.OnnxRuntime.OpenVino", "libonnxruntime_providers_openvino.so")]

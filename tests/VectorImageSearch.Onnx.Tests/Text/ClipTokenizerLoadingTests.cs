@@ -15,7 +15,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void TokenizerJsonGivesTheSameIdsAsVocabAndMerges(bool mergesAsPairs)
+    public void Tokenizer_json_gives_the_same_ids_as_vocab_and_merges(bool mergesAsPairs)
     {
         File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), BuildTokenizerJson(mergesAsPairs));
         var fromJson = ClipTokenizer.FromFolder(_folder);
@@ -23,7 +23,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void SampleModelTokenizerJsonGivesTheSameIds()
+    public void Sample_model_tokenizer_json_gives_the_same_ids()
     {
         var sample = Path.Combine(RepoPaths.ClipTinyShapes, "tokenizer.json");
         Assert.True(File.Exists(sample), $"{sample} is missing: run eng/tools/gen-clip-tokenizer-json.py");
@@ -33,7 +33,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void SampleModelFolderLoads()
+    public void Sample_model_folder_loads()
     {
         var tokenizer = ClipTokenizer.FromFolder(RepoPaths.ClipTinyShapes);
         Assert.Equal(new[] { 320, 736, 7117 }, tokenizer.Encode("a red circle"));
@@ -41,7 +41,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void TokenizerConfigGivesTheContextLength()
+    public void Tokenizer_config_gives_the_context_length()
     {
         CopyVocabAndMerges();
         File.WriteAllText(Path.Combine(_folder, "tokenizer_config.json"), """{ "model_max_length": 32, "bos_token": { "content": "<|startoftext|>" } }""");
@@ -54,7 +54,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void MissingFolderIsNamed()
+    public void Missing_folder_is_named()
     {
         var missing = Path.Combine(_folder, "nope");
         var error = Assert.Throws<ModelLoadException>(() => ClipTokenizer.FromFolder(missing));
@@ -63,7 +63,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void EmptyFolderNamesTheFileItNeeds()
+    public void Empty_folder_names_the_file_it_needs()
     {
         var error = Assert.Throws<ModelLoadException>(() => ClipTokenizer.FromFolder(_folder));
         Assert.Equal(_folder, error.ModelPath);
@@ -71,7 +71,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void MissingMergesIsNamed()
+    public void Missing_merges_is_named()
     {
         File.Copy(Path.Combine(RepoPaths.ClipTokenizerFixture, "vocab.json"), Path.Combine(_folder, "vocab.json"));
         var error = Assert.Throws<ModelLoadException>(() => ClipTokenizer.FromFolder(_folder));
@@ -80,7 +80,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void CorruptVocabularyIsNamed()
+    public void Corrupt_vocabulary_is_named()
     {
         CopyVocabAndMerges();
         File.WriteAllText(Path.Combine(_folder, "vocab.json"), "{\"a\": 1, \"b\": ");
@@ -91,7 +91,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void VocabularyWithWrongIdsIsRefused()
+    public void Vocabulary_with_wrong_ids_is_refused()
     {
         CopyVocabAndMerges();
         File.WriteAllText(Path.Combine(_folder, "vocab.json"), """{"a": "one"}""");
@@ -101,7 +101,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void MalformedMergeLineIsNamed()
+    public void Malformed_merge_line_is_named()
     {
         CopyVocabAndMerges();
         File.AppendAllText(Path.Combine(_folder, "merges.txt"), "\nonlyone\n");
@@ -112,7 +112,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void MergeOutsideTheVocabularyIsRefused()
+    public void Merge_outside_the_vocabulary_is_refused()
     {
         CopyVocabAndMerges();
         File.AppendAllText(Path.Combine(_folder, "merges.txt"), "\nzzqq@@ xx@@\n");
@@ -122,7 +122,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void VocabularyWithoutSpecialTokensIsRefused()
+    public void Vocabulary_without_special_tokens_is_refused()
     {
         CopyVocabAndMerges();
         var vocab = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "vocab.json")))!.AsObject();
@@ -148,7 +148,7 @@ public sealed class ClipTokenizerLoadingTests : IDisposable
     }
 
     [Fact]
-    public void CorruptTokenizerConfigIsNamed()
+    public void Corrupt_tokenizer_config_is_named()
     {
         CopyVocabAndMerges();
         File.WriteAllText(Path.Combine(_folder, "tokenizer_config.json"), "not json");

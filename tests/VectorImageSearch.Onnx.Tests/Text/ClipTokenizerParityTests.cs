@@ -15,7 +15,7 @@ public sealed class ClipTokenizerParityTests
     public static TheoryData<string, int[], long[]> PythonRows => TokenizerTestData.ReadRows(TokenizerTestData.PythonExpectations);
 
     [Fact]
-    public void PublicFixtureHasAllRows()
+    public void Public_fixture_has_all_rows()
     {
         Assert.Equal(72, PublicRows.Count);
         Assert.True(PythonRows.Count >= 300);
@@ -23,7 +23,7 @@ public sealed class ClipTokenizerParityTests
 
     [Theory]
     [MemberData(nameof(PublicRows))]
-    public void PublicFixtureRowIsReproduced(string text, int[] ids, long[] context77)
+    public void Public_fixture_row_is_reproduced(string text, int[] ids, long[] context77)
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         Assert.Equal(ids, tokenizer.Encode(text));
@@ -32,7 +32,7 @@ public sealed class ClipTokenizerParityTests
 
     [Theory]
     [MemberData(nameof(PythonRows))]
-    public void PythonExpectationIsReproduced(string text, int[] ids, long[] context77)
+    public void Python_expectation_is_reproduced(string text, int[] ids, long[] context77)
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         Assert.Equal(ids, tokenizer.Encode(text));
@@ -41,7 +41,7 @@ public sealed class ClipTokenizerParityTests
 
     [Theory]
     [MemberData(nameof(PublicRows))]
-    public void SpanOverloadWritesTheSameContextAndCountsRealTokens(string text, int[] ids, long[] context77)
+    public void Span_overload_writes_the_same_context_and_counts_real_tokens(string text, int[] ids, long[] context77)
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         Span<long> destination = stackalloc long[77];
@@ -53,7 +53,7 @@ public sealed class ClipTokenizerParityTests
     }
 
     [Fact]
-    public void EveryCodePointTokenizesAsInPython()
+    public void Every_code_point_tokenizes_as_in_Python()
     {
         // Chunks holding a code point that only the regex module's newer Unicode knows as a letter or number are
         // skipped (about 16 of 4,352): there .NET 10 (Unicode 16) sees an unassigned, "other" character. One more chunk
@@ -97,7 +97,7 @@ public sealed class ClipTokenizerParityTests
     }
 
     [Fact]
-    public void ExposesClipSpecialTokensAndContextLength()
+    public void Exposes_CLIP_special_tokens_and_context_length()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         Assert.Equal(49406, tokenizer.StartTokenId);
@@ -108,7 +108,7 @@ public sealed class ClipTokenizerParityTests
     }
 
     [Fact]
-    public void LongTextIsCutWithTheEndTokenLast()
+    public void Long_text_is_cut_with_the_end_token_last()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         var text = string.Join(' ', Enumerable.Range(0, 100).Select(i => "dog"));
@@ -142,7 +142,7 @@ public sealed class ClipTokenizerParityTests
     }
 
     [Fact]
-    public void InvalidContextLengthIsRejected()
+    public void Invalid_context_length_is_rejected()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.EncodeContext("x", 0));
@@ -151,7 +151,7 @@ public sealed class ClipTokenizerParityTests
     }
 
     [Fact]
-    public void EmptyAndBlankTextGiveOnlyStartAndEnd()
+    public void Empty_and_blank_text_give_only_start_and_end()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         foreach (var text in new[] { "", " ", "\t\n\r", "\u3000\u00a0", "\u001c\u001f" })

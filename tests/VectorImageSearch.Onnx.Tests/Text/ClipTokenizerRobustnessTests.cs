@@ -7,7 +7,7 @@ namespace VectorImageSearch.Onnx.Tests.Text;
 public sealed class ClipTokenizerRobustnessTests
 {
     [Fact]
-    public void RandomStringsNeverThrowAndGiveValidIds()
+    public void Random_strings_never_throw_and_give_valid_ids()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         var random = new Random(12345);
@@ -32,7 +32,7 @@ public sealed class ClipTokenizerRobustnessTests
     [InlineData("\U0010FFFF")]
     [InlineData("\U000E0001")]
     [InlineData("\0")]
-    public void NoncharactersAndControlsAreTokens(string text)
+    public void Noncharacters_and_controls_are_tokens(string text)
     {
         // Every code point is compared with Python in ClipTokenizerParityTests; these are the ones .NET's own
         // normalizer would refuse or that are easy to lose.
@@ -46,7 +46,7 @@ public sealed class ClipTokenizerRobustnessTests
     [InlineData("\uDC00 lone low")]
     [InlineData("a\uD83Db")]
     [InlineData("\uDE00\uD83D reversed pair")]
-    public void LoneSurrogatesBecomeTheReplacementCharacter(string text)
+    public void Lone_surrogates_become_the_replacement_character(string text)
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         var expected = tokenizer.Encode(ReplaceLoneSurrogates(text));
@@ -55,7 +55,7 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
-    public void ReplacementCharacterHasItsByteTokens()
+    public void Replacement_character_has_its_byte_tokens()
     {
         // U+FFFD is the bytes EF BF BD: "ï¿½</w>" merges to the CLIP tokens of those byte symbols.
         var ids = TokenizerTestData.Tokenizer.Encode("\uFFFD");
@@ -64,7 +64,7 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
-    public void HugeStringsAreTokenizedCompletely()
+    public void Huge_strings_are_tokenized_completely()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
 
@@ -81,7 +81,7 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
-    public void ConcurrentCallersGetIdenticalResults()
+    public void Concurrent_callers_get_identical_results()
     {
         var fresh = ClipTokenizer.FromFolder(VectorImageSearch.Tests.Shared.RepoPaths.ClipTokenizerFixture);
         var reference = TokenizerTestData.Tokenizer;
@@ -120,7 +120,7 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
-    public void CacheStaysWithinItsCapacity()
+    public void Cache_stays_within_its_capacity()
     {
         var small = ClipTokenizer.FromFolder(VectorImageSearch.Tests.Shared.RepoPaths.ClipTokenizerFixture, cacheCapacity: 10);
         var none = ClipTokenizer.FromFolder(VectorImageSearch.Tests.Shared.RepoPaths.ClipTokenizerFixture, cacheCapacity: 0);
@@ -135,7 +135,7 @@ public sealed class ClipTokenizerRobustnessTests
     }
 
     [Fact]
-    public void CachedAndUncachedWordsAgree()
+    public void Cached_and_uncached_words_agree()
     {
         var tokenizer = TokenizerTestData.Tokenizer;
         foreach (var word in new[] { "pneumonoultramicroscopicsilicovolcanoconiosis", "hello", "zürich", "🐶", "'s" })

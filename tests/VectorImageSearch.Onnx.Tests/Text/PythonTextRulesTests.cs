@@ -23,7 +23,7 @@ public sealed class PythonTextRulesTests
     [InlineData("&NotNestedGreaterGreater;", "\u2AA2\u0338")]
     [InlineData("&abcdefghijklmnopqrstuvwxyzabcdefghijkl;", "&abcdefghijklmnopqrstuvwxyzabcdefghijkl;")]
     [InlineData("&copyabcdefghijklmnopqrstuvwxyzabcdefghijkl;", "\u00A9abcdefghijklmnopqrstuvwxyzabcdefghijkl;")]
-    public void UnescapeMatchesPython(string text, string expected) => Assert.Equal(expected, PythonHtml.Unescape(text));
+    public void Unescape_matches_Python(string text, string expected) => Assert.Equal(expected, PythonHtml.Unescape(text));
 
     [Theory]
     [InlineData("HELLO", "hello")]
@@ -36,24 +36,24 @@ public sealed class PythonTextRulesTests
     [InlineData("\u212A \u1E9E Ǆ", "k ß ǆ")]
     [InlineData("\U00010400\U0001E900", "\U00010428\U0001E922")]
     [InlineData("already lower", "already lower")]
-    public void LowercaseMatchesPython(string text, string expected) => Assert.Equal(expected, PythonLowercase.ToLower(text));
+    public void Lowercase_matches_Python(string text, string expected) => Assert.Equal(expected, PythonLowercase.ToLower(text));
 
     [Theory]
     [InlineData("  a \t\n b  ", "a b")]
     [InlineData("\u001c a\u001cb \u001f", "a\u001cb")]
     [InlineData("a\u0085b\u2028c\u3000\u00a0d", "a b c d")]
     [InlineData("a\u200bb", "a\u200bb")]
-    public void WhitespaceMatchesTheReference(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.CleanWhitespace(text));
+    public void Whitespace_matches_the_reference(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.CleanWhitespace(text));
 
     [Theory]
     [InlineData("e\u0301", "\u00E9")]
     [InlineData("e\uFFFE\u0301", "e\uFFFE\u0301")]
     [InlineData("\uFFFEe\u0301\uFFFE\uFFFEA\u030A\uFFFE", "\uFFFE\u00E9\uFFFE\uFFFE\u00C5\uFFFE")]
     [InlineData("\u212B\uFFFF", "\u00C5\uFFFF")]
-    public void NfcMatchesPythonAlsoAroundNoncharacters(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.ToNfc(text));
+    public void NFC_matches_Python_also_around_noncharacters(string text, string expected) => Assert.Equal(expected, ClipTextNormalizer.ToNfc(text));
 
     [Fact]
-    public void PatternClassesMatchTheRegexModule()
+    public void Pattern_classes_match_the_regex_module()
     {
         // clip_pattern_classes.txt holds, for every code point, which part of CLIP's pattern the regex module gives it.
         // The regex module follows a newer Unicode than .NET 10 (17.0 against 16.0): code points that .NET does not

@@ -34,6 +34,8 @@ public sealed class AddImageSearchTests
         {
             File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
         }
+        // A decodable image under an extension the default list has but the configured one does not.
+        File.Copy(ShapeLabel.All[6].Path, Path.Combine(folder, "extra.jpg"));
         var report = await engine.IndexDirectoryAsync(folder);
         Assert.Equal(6, report.Encoded);
         Assert.Equal("HNSW16", engine.IndexDescription);
@@ -46,13 +48,22 @@ public sealed class AddImageSearchTests
     {
         using var temp = new TempFolder();
         File.Copy(ShapeLabel.All[0].Path, temp.Combine("one.png"));
-        using var factory = new SearchFactory(o => o.InferenceThreads = 1);
+        // The hook sees ONNX Runtime's SessionOptions last, just before each session is created from them: the thread
+        // count it reads is the one ONNX Runtime gets. Without the setting it stays at ONNX Runtime's default, 0.
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var factory = new SearchFactory(o =>
+        {
+            o.InferenceThreads = 3;
+            o.ConfigureSessionOptions = session => seen.Enqueue(session.IntraOpNumThreads);
+        });
 
         var report = await factory.Search.IndexDirectoryAsync(temp.Path);
         var hits = await factory.Search.SearchAsync("a red circle", k: 1);
 
         Assert.Equal(1, report.Encoded);
         Assert.Single(hits);
+        Assert.True(seen.Count >= 2, $"expected the image and the text session, saw {seen.Count} session(s)");
+        Assert.All(seen, threads => Assert.Equal(3, threads));
     }
 
     [Fact]
