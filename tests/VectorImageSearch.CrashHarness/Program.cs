@@ -1,5 +1,6 @@
 // Usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder> [index-and-save]
 //        VectorImageSearch.CrashHarness decode-fuzz <source png> <first input> <count>   (see DecodeFuzz.cs)
+//        VectorImageSearch.CrashHarness decode-files <folder>   (see DecodeFiles.cs)
 // Default: loads the index, indexes the images, prints "ready", then saves again and again until it is killed.
 // index-and-save: loads the index, prints "ready", then indexes the folder two images at a time (one decoder, so batches
 // commit in the folder's name order), saving after every batch ("saved N" after each save), and goes on saving after the
@@ -10,6 +11,10 @@ using VectorImageSearch;
 if (args is ["decode-fuzz", var sourcePng, var firstText, var countText])
 {
     return DecodeFuzz.Run(sourcePng, int.Parse(firstText, System.Globalization.CultureInfo.InvariantCulture), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture));
+}
+if (args is ["decode-files", var corpus])
+{
+    return DecodeFiles.Run(corpus);
 }
 if (args.Length is not (3 or 4) || (args.Length == 4 && args[3] != "index-and-save"))
 {
