@@ -1,6 +1,6 @@
 // Usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder> [index-and-save]
 //        VectorImageSearch.CrashHarness decode-fuzz <source png> <first input> <count>   (see DecodeFuzz.cs)
-//        VectorImageSearch.CrashHarness decode-files <folder>   (see DecodeFiles.cs)
+//        VectorImageSearch.CrashHarness decode-files <folder>...   (see DecodeFiles.cs)
 //        VectorImageSearch.CrashHarness faiss-build <index file> <count> <dimension> <factory string>   (see FaissMemory.cs)
 //        VectorImageSearch.CrashHarness faiss-load <index file> <true|false: memory-map>
 //        VectorImageSearch.CrashHarness memory-index <clip model folder> <images folder> <count> <index folder>   (see MemoryIndexing.cs)
@@ -15,9 +15,9 @@ if (args is ["decode-fuzz", var sourcePng, var firstText, var countText])
 {
     return DecodeFuzz.Run(sourcePng, int.Parse(firstText, System.Globalization.CultureInfo.InvariantCulture), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture));
 }
-if (args is ["decode-files", var corpus])
+if (args is ["decode-files", .. var corpusFolders] && corpusFolders.Length > 0)
 {
-    return DecodeFiles.Run(corpus);
+    return DecodeFiles.Run(corpusFolders);
 }
 if (args is ["faiss-build", var buildPath, var buildCount, var buildDimension, var buildFactory])
 {

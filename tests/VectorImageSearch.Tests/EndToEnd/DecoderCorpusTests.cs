@@ -6,7 +6,8 @@ namespace VectorImageSearch.Tests.EndToEnd;
 
 /// <summary>
 /// The corpus kept from the coverage-guided fuzzing run (tests/fixtures/fuzz-corpus: AFL's queue minimised with
-/// afl-cmin, the seeds and every input that once failed wrongly), replayed through the fuzzer's own target in a child
+/// afl-cmin and every input that once failed wrongly) and the fuzzer's seeds (eng/fuzz/seeds: every format and odd
+/// variant), replayed through the fuzzer's own target in a child
 /// process (the crash harness's decode-files mode): every file decodes or is refused with an
 /// <see cref="ImageDecodeException"/> naming it; nothing crashes or hangs.
 /// </summary>
@@ -19,11 +20,13 @@ public sealed class DecoderCorpusTests(ITestOutputHelper output)
     public async Task Every_file_of_the_fuzzing_corpus_decodes_or_fails_with_an_ImageDecodeException_naming_it()
     {
         var corpus = Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz-corpus");
-        var files = Directory.GetFiles(corpus).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.True(files.Count > 20, $"The corpus in {corpus} holds only {files.Count} files.");
+        var seeds = Path.Combine(RepoPaths.Root, "eng", "fuzz", "seeds");
+        var paths = new[] { corpus, seeds }.SelectMany(f => Directory.GetFiles(f).Order(StringComparer.Ordinal)).ToList();
+        var files = paths.Select(Path.GetFileName).ToList();
+        Assert.True(files.Count > 50, $"The corpus in {corpus} and {seeds} holds only {files.Count} files.");
         var harness = Path.Combine(AppContext.BaseDirectory, "VectorImageSearch.CrashHarness.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { harness, "decode-files", corpus })
+        foreach (var argument in new[] { harness, "decode-files", corpus, seeds })
         {
             start.ArgumentList.Add(argument);
         }
@@ -31,9 +34,9 @@ public sealed class DecoderCorpusTests(ITestOutputHelper output)
         var errors = child.StandardError.ReadToEndAsync();
         int ok = 0, refused = 0;
         var other = new List<string>();
-        foreach (var file in files)
+        foreach (var (file, path) in files.Zip(paths))
         {
-            var reproduce = $"dotnet {harness} decode-files <a folder holding only {Path.Combine(corpus, file!)}>";
+            var reproduce = $"dotnet {harness} decode-files <a folder holding only {path}>";
             foreach (var expected in new[] { "start", null })
             {
                 string? line;
@@ -73,7 +76,7 @@ public sealed class DecoderCorpusTests(ITestOutputHelper output)
             }
         }
         await child.WaitForExitAsync().WaitAsync(Hang);
-        output.WriteLine($"{files.Count} corpus files: {ok} decoded, {refused} refused with an ImageDecodeException naming the file, {other.Count} other");
+        output.WriteLine($"{files.Count} corpus and seed files: {ok} decoded, {refused} refused with an ImageDecodeException naming the file, {other.Count} other");
         Assert.Equal(0, child.ExitCode);
         Assert.True(other.Count == 0, $"{other.Count} files failed with something other than an ImageDecodeException naming them:\n{string.Join('\n', other.Take(10))}");
         Assert.True(ok > 0 && refused > 0, $"{ok} decoded and {refused} refused: the corpus does not exercise both outcomes.");
