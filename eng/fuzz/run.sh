@@ -7,6 +7,7 @@
 #   managed wrapper) and runs afl-fuzz from the seeds in eng/fuzz/seeds for the given time. Results: the findings folder
 #   (default/fuzzer_stats, default/queue, default/crashes, default/hangs). Coverage is of managed code only: libvips
 #   itself (native) is not instrumented, so AFL is guided by the paths our code and NetVips take, not libvips' own.
+#   Then eng/fuzz/keep-corpus.sh minimises the queue into tests/fixtures/fuzz-corpus (replayed by DecoderCorpusTests).
 #   Regenerate the seeds with: dotnet run --project tests/VectorImageSearch.DecodeFuzzer -- seeds tests/fixtures/preprocess eng/fuzz/seeds
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
