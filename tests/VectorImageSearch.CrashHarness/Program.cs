@@ -1,5 +1,9 @@
 // Usage: VectorImageSearch.CrashHarness <clip model folder> <index folder> <images folder> [index-and-save]
 //        VectorImageSearch.CrashHarness decode-fuzz <source png> <first input> <count>   (see DecodeFuzz.cs)
+//        VectorImageSearch.CrashHarness decode-files <folder>...   (see DecodeFiles.cs)
+//        VectorImageSearch.CrashHarness faiss-build <index file> <count> <dimension> <factory string>   (see FaissMemory.cs)
+//        VectorImageSearch.CrashHarness faiss-load <index file> <true|false: memory-map>
+//        VectorImageSearch.CrashHarness memory-index <clip model folder> <images folder> <count> <index folder>   (see MemoryIndexing.cs)
 // Default: loads the index, indexes the images, prints "ready", then saves again and again until it is killed.
 // index-and-save: loads the index, prints "ready", then indexes the folder two images at a time (one decoder, so batches
 // commit in the folder's name order), saving after every batch ("saved N" after each save), and goes on saving after the
@@ -10,6 +14,22 @@ using VectorImageSearch;
 if (args is ["decode-fuzz", var sourcePng, var firstText, var countText])
 {
     return DecodeFuzz.Run(sourcePng, int.Parse(firstText, System.Globalization.CultureInfo.InvariantCulture), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture));
+}
+if (args is ["decode-files", .. var corpusFolders] && corpusFolders.Length > 0)
+{
+    return DecodeFiles.Run(corpusFolders);
+}
+if (args is ["faiss-build", var buildPath, var buildCount, var buildDimension, var buildFactory])
+{
+    return FaissMemory.Build(buildPath, int.Parse(buildCount, System.Globalization.CultureInfo.InvariantCulture), int.Parse(buildDimension, System.Globalization.CultureInfo.InvariantCulture), buildFactory);
+}
+if (args is ["faiss-load", var loadPath, var loadMap])
+{
+    return FaissMemory.Load(loadPath, bool.Parse(loadMap));
+}
+if (args is ["memory-index", var memoryModel, var memoryImages, var memoryCount, var memoryIndex])
+{
+    return await MemoryIndexing.RunAsync(memoryModel, memoryImages, int.Parse(memoryCount, System.Globalization.CultureInfo.InvariantCulture), memoryIndex);
 }
 if (args.Length is not (3 or 4) || (args.Length == 4 && args[3] != "index-and-save"))
 {

@@ -9,7 +9,7 @@ using VectorImageSearch.Postgres;
 //       Indexes the folder through the image search, as an application does
 //       (AddImageSearch().AddClip(model).UsePostgres(...), IndexDirectoryAsync with BatchSize = batch size: one
 //       UpsertAsync per batch); prints "committed K" after each batch and "skipped N" (files found unchanged) at the end.
-//       With max batches, stops (cancels the run) after that many batches.
+//       With max batches, stops (cancels the run) after that many batches. VIS_DECODE_PARALLELISM sets the decoders.
 //   watch  <schema> <collection> <model folder> <stop file> <prefix>=<batch size>...
 //       Until the stop file exists: lists the collection and runs an exact search over all of it through the image
 //       search's store; each folder's count must be a multiple of its batch size (or its final total), and no key may
@@ -21,7 +21,15 @@ var batchSize = mode == "index" ? int.Parse(args[5], CultureInfo.InvariantCultur
 var services = new ServiceCollection();
 services.AddImageSearch()
     .AddClip(args[3])
-    .Configure(o => o.BatchSize = batchSize)
+    .Configure(o =>
+    {
+        o.BatchSize = batchSize;
+        // VIS_DECODE_PARALLELISM=1: one decoder, so that batches commit in the folder's name order (the kill test).
+        if (int.TryParse(Environment.GetEnvironmentVariable("VIS_DECODE_PARALLELISM"), CultureInfo.InvariantCulture, out var decoders))
+        {
+            o.DecodeParallelism = decoders;
+        }
+    })
     .UsePostgres(connection, o =>
     {
         o.Schema = args[1];

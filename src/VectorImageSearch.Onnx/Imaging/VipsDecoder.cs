@@ -239,9 +239,13 @@ internal static class VipsDecoder
 
     // 8-bit sRGB with exactly three bands: EXIF orientation applied; CMYK, grey, LAB, 16-bit and float converted by
     // libvips' colourspace rules; alpha (and any extra band) dropped without compositing, as PIL's convert("RGB") does.
+    // NetVips hands back the very same Image for an operation with nothing to do (Autorot without an orientation,
+    // Colourspace of a "multiband" image), so a step may be the loaded image or an earlier step: only distinct
+    // intermediates are disposed, never the loaded image or the result (the caller owns both, disposing is idempotent).
     private static Image ToRgb8(Image loaded)
     {
         var steps = new List<Image>(4);
+        Image? result = null;
         try
         {
             var current = Step(steps, loaded.Autorot());
@@ -262,14 +266,17 @@ internal static class VipsDecoder
                 var grey = Step(steps, current.ExtractBand(0));
                 current = Step(steps, grey.Bandjoin(grey, grey));
             }
-            steps.Remove(current);
+            result = current;
             return current;
         }
         finally
         {
-            foreach (var step in steps)
+            foreach (var step in steps.Distinct(ReferenceEqualityComparer.Instance).Cast<Image>())
             {
-                step.Dispose();
+                if (!ReferenceEquals(step, loaded) && !ReferenceEquals(step, result))
+                {
+                    step.Dispose();
+                }
             }
         }
     }
