@@ -46,7 +46,16 @@ public sealed record IndexChoice
     /// <summary>One line for each kind tried or skipped before the chosen one, saying why (for logs and the manifest).</summary>
     public IReadOnlyList<string> Rejected { get; init; } = [];
 
+    /// <summary>The tuned search parameter in words: <c>"nprobe 12"</c>, <c>"efSearch 96"</c> or <c>"exact"</c> / <c>"no parameter"</c>.</summary>
+    public string Parameter => Spec.Kind switch
+    {
+        IndexSpecKind.IvfFlat or IndexSpecKind.IvfSq8 or IndexSpecKind.IvfPq => string.Create(CultureInfo.InvariantCulture, $"nprobe {Spec.NProbe}"),
+        IndexSpecKind.Hnsw => string.Create(CultureInfo.InvariantCulture, $"efSearch {Spec.EfSearch}"),
+        IndexSpecKind.Flat => "exact",
+        _ => "no parameter",
+    };
+
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{FactoryString} ({Spec.Kind}, nprobe {Spec.NProbe}, efSearch {Spec.EfSearch}): recall@{Budget.RecallK} {Recall:F4} on {QueryCount} {QuerySource}, {MeasuredBytes:N0} bytes at {VectorCount:N0} vectors, {ProjectedBytes:N0} projected at {ExpectedCount:N0}");
+        $"{FactoryString} ({Parameter}): recall@{Budget.RecallK} {Recall:F4} on {QueryCount} {QuerySource}, {MeasuredBytes:N0} bytes at {VectorCount:N0} vectors, {ProjectedBytes:N0} projected at {ExpectedCount:N0}");
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 using VectorImageSearch.Faiss.Tests.Data;
 
 namespace VectorImageSearch.Faiss.Tests.Indexes;
@@ -7,7 +8,7 @@ namespace VectorImageSearch.Faiss.Tests.Indexes;
 /// <see cref="IndexChooser"/>: the memory budget is respected by the measured bytes, the target recall is met on queries
 /// that were not used for tuning, the tuned parameter reaches FAISS, and an impossible budget says which numbers failed.
 /// </summary>
-public sealed class IndexChooserTests
+public sealed class IndexChooserTests(ITestOutputHelper output)
 {
     private const int Dimension = 64;
     private const int Count = 20_000;
@@ -56,6 +57,7 @@ public sealed class IndexChooserTests
         var budget = new IndexBudget { MemoryBytes = 2_000_000, TargetRecall = 0.9 };
 
         using var index = Build(budget, data, tuning, out var choice);
+        output.WriteLine(choice.ToString());
 
         // Full vectors take 20,000 × (256 + 8) bytes = 5.3 MB: every full-vector kind is passed over for its memory.
         Assert.Equal(IndexSpecKind.IvfSq8, choice.Spec.Kind);
@@ -111,6 +113,7 @@ public sealed class IndexChooserTests
         var budget = new IndexBudget { MemoryBytes = 1_000_000, TargetRecall = 0.99 };
 
         var e = Assert.Throws<InvalidOperationException>(() => Build(budget, data, tuning, out _));
+        output.WriteLine(e.Message);
 
         Assert.Contains("20,000 vectors of dimension 64", e.Message);
         Assert.Contains("memory 1,000,000 bytes", e.Message);
