@@ -4,7 +4,7 @@
 # "before" and "after" are measured in the same rounds, alternating, under the same load:
 #   benchmarks/compare/faiss-before-after.sh [--commit C] [--rounds R] [--kinds K] [--out DIR] [--before-shim FILE]
 # "before" is today's shim sources with that commit's change to vis_search.cpp reverted, built against the same FAISS and
-# loaded through VECTORIMAGESEARCH_FAISS_SHIM_PATH; everything else (managed code, FAISS, index files) is shared.
+# loaded through VECTORIMAGESEARCH_FAISS_DIR; everything else (managed code, FAISS, index files) is shared.
 # Summarise with: python3 benchmarks/compare/summarise.py DIR/results.jsonl (sides "ours" / "ours-before" / "python").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,6 +39,12 @@ if [ -z "$before_shim" ]; then
   before_shim="$before/libvis_faiss.so"
 fi
 
+# The resolver loads the "before" shim from a folder that also holds the FAISS libraries it links (VECTORIMAGESEARCH_FAISS_DIR).
+faiss_lib="${VECTORIMAGESEARCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectorimagesearch}/faiss-1.7.3-avx2/lib"
+before_dir="$out/before-dir"; rm -rf "$before_dir"; mkdir -p "$before_dir"
+cp "$faiss_lib/libfaiss_c.so" "$faiss_lib/libfaiss_avx2.so" "$before_dir/"
+cp "$before_shim" "$before_dir/libvis_faiss.so"
+
 log "building benchmarks/VectorImageSearch.Benchmarks (Release)"
 dotnet build -c Release "$root/benchmarks/VectorImageSearch.Benchmarks" -nologo -v q >&2
 dll="${VIS_ARTIFACTS_PATH:-$root/artifacts}/bin/VectorImageSearch.Benchmarks/release/VectorImageSearch.Benchmarks.dll"
@@ -62,7 +68,7 @@ for r in $(seq 1 "$rounds"); do
   for side in "${order[@]}"; do
     case "$side" in
       ours) dotnet "$dll" compare faiss-search "${args[@]}" >> "$results" ;;
-      ours-before) VECTORIMAGESEARCH_FAISS_SHIM_PATH="$before_shim" dotnet "$dll" compare faiss-search "${args[@]}" \
+      ours-before) VECTORIMAGESEARCH_FAISS_DIR="$before_dir" dotnet "$dll" compare faiss-search "${args[@]}" \
                      | sed 's/"side":"ours"/"side":"ours-before"/' >> "$results" ;;
       python) "$py" "$here/faiss_search.py" "${args[@]}" >> "$results" ;;
     esac
