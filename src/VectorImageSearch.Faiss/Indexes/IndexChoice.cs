@@ -34,6 +34,12 @@ public sealed record IndexChoice
     /// <summary>The recall@<see cref="IndexBudget.RecallK"/> reached on the tuning queries with the tuned parameter.</summary>
     public required double Recall { get; init; }
 
+    /// <summary>
+    /// The one-sided 95 % lower confidence bound of <see cref="Recall"/> (mean less 1.645 standard errors of the per-query
+    /// recalls); the chooser requires this bound, not the mean, to meet the target, so that new queries meet it too.
+    /// </summary>
+    public required double RecallLowerBound { get; init; }
+
     /// <summary>The number of tuning queries.</summary>
     public required int QueryCount { get; init; }
 
@@ -57,5 +63,5 @@ public sealed record IndexChoice
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{FactoryString} ({Parameter}): recall@{Budget.RecallK} {Recall:F4} on {QueryCount} {QuerySource}, {MeasuredBytes:N0} bytes at {VectorCount:N0} vectors, {ProjectedBytes:N0} projected at {ExpectedCount:N0}");
+        $"{FactoryString} ({Parameter}): recall@{Budget.RecallK} {Recall:F4} (95 % lower bound {RecallLowerBound:F4}) on {QueryCount} {QuerySource}, {MeasuredBytes:N0} bytes at {VectorCount:N0} vectors, {ProjectedBytes:N0} projected at {ExpectedCount:N0}");
 }

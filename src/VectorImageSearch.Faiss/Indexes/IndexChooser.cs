@@ -9,8 +9,9 @@ namespace VectorImageSearch.Faiss;
 /// <summary>
 /// Chooses an index under an <see cref="IndexBudget"/>: walks the kinds from the most exact and fastest to the most
 /// compressed, skips those whose estimated bytes at the expected count exceed the memory budget, builds the next one,
-/// checks its measured bytes, and tunes its nprobe / efSearch on the tuning queries (smallest value whose
-/// recall@k against exact search meets the target); the first kind that meets memory, recall and latency wins.
+/// checks its measured bytes, and tunes its nprobe / efSearch on the tuning queries (the smallest value whose
+/// recall@k against exact search meets the target with 95 % confidence: the mean less 1.645 standard errors of the
+/// per-query recalls); the first kind that meets memory, recall and latency wins.
 /// </summary>
 /// <remarks>
 /// The tuning queries should be what users will search with: text embeddings when a text encoder is configured (they sit
@@ -117,9 +118,9 @@ public static class IndexChooser
                     continue;
                 }
                 var (tuned, recall, tried) = Tune(index, sample, truth, k, target);
-                if (recall < target)
+                if (recall.Lower < target)
                 {
-                    rejected.Add(Line($"{name}: recall@{k} {recall:F4} at best ({tried}), below the target {target:F4}"));
+                    rejected.Add(Line($"{name}: recall@{k} {recall.Mean:F4} at best ({tried}; 95 % lower bound {recall.Lower:F4}), below the target {target:F4}"));
                     index.Dispose();
                     continue;
                 }
@@ -129,7 +130,7 @@ public static class IndexChooser
                     latency = MedianLatency(index, sample.Queries, dimension, k, tuned);
                     if (latency > budget.MaxQueryLatency)
                     {
-                        rejected.Add(Line($"{name}: recall@{k} {recall:F4} ({tried}) but a median query of {latency.Value.TotalMilliseconds:F3} ms, over the limit of {budget.MaxQueryLatency.TotalMilliseconds:F3} ms"));
+                        rejected.Add(Line($"{name}: recall@{k} {recall.Mean:F4} ({tried}) but a median query of {latency.Value.TotalMilliseconds:F3} ms, over the limit of {budget.MaxQueryLatency.TotalMilliseconds:F3} ms"));
                         index.Dispose();
                         continue;
                     }
@@ -149,7 +150,8 @@ public static class IndexChooser
                     ExpectedCount = expected,
                     MeasuredBytes = measured,
                     ProjectedBytes = projected,
-                    Recall = recall,
+                    Recall = recall.Mean,
+                    RecallLowerBound = recall.Lower,
                     QueryCount = sample.Count,
                     QuerySource = sample.Held is null ? "queries" : "held-back vectors",
                     MedianLatency = latency,
@@ -251,12 +253,18 @@ public static class IndexChooser
         return result;
     }
 
-    private static double Recall(long[] truth, long[] found, int queries, int k)
+    /// <summary>
+    /// Mean recall@k over the queries and its one-sided 95 % lower confidence bound (mean − 1.645 · standard error of the
+    /// per-query recalls): queries differ in difficulty, so a value tuned to just meet the target on one sample can miss
+    /// it on the next; the chooser requires the bound to meet it.
+    /// </summary>
+    private static RecallEstimate Recall(long[] truth, long[] found, int queries, int k)
     {
-        long hits = 0, possible = 0;
+        var perQuery = new double[queries];
         for (var q = 0; q < queries; q++)
         {
             var expected = truth.AsSpan(q * k, k);
+            int hits = 0, possible = 0;
             foreach (var id in expected)
             {
                 if (id >= 0)
@@ -271,15 +279,22 @@ public static class IndexChooser
                     hits++;
                 }
             }
+            perQuery[q] = possible == 0 ? 1 : hits / (double)possible;
         }
-        return possible == 0 ? 1 : hits / (double)possible;
+        var mean = perQuery.Average();
+        if (queries < 2)
+        {
+            return new RecallEstimate(mean, mean);
+        }
+        var variance = perQuery.Sum(r => (r - mean) * (r - mean)) / (queries - 1);
+        return new RecallEstimate(mean, mean - (1.645 * Math.Sqrt(variance / queries)));
     }
 
     /// <summary>
     /// The smallest nprobe (IVF) or efSearch (HNSW) whose recall meets <paramref name="target"/>: doubling until it is met,
     /// then bisecting between the last two values; kinds without a parameter are measured once.
     /// </summary>
-    private static (VectorSearchOptions Options, double Recall, string Tried) Tune(FaissIndex index, TuningSet sample, long[] truth, int k, double target)
+    private static (VectorSearchOptions Options, RecallEstimate Recall, string Tried) Tune(FaissIndex index, TuningSet sample, long[] truth, int k, double target)
     {
         Func<int, VectorSearchOptions>? make = null;
         int low = 0, high = 0;
@@ -303,8 +318,8 @@ public static class IndexChooser
             var exact = Recall(truth, Neighbours(index, sample, k, null), sample.Count, k);
             return (new VectorSearchOptions(), exact, "no search parameter");
         }
-        var measured = new Dictionary<int, double>();
-        double At(int value)
+        var measured = new Dictionary<int, RecallEstimate>();
+        RecallEstimate At(int value)
         {
             if (!measured.TryGetValue(value, out var recall))
             {
@@ -315,12 +330,12 @@ public static class IndexChooser
         }
         var below = 0;
         var value = low;
-        while (At(value) < target && value < high)
+        while (At(value).Lower < target && value < high)
         {
             below = value;
             value = (int)Math.Min((long)value * 2, high);
         }
-        if (At(value) < target)
+        if (At(value).Lower < target)
         {
             return (make(value), At(value), Line($"{parameter} up to {value}"));
         }
@@ -328,7 +343,7 @@ public static class IndexChooser
         while (value - below > 1)
         {
             var middle = below + (value - below) / 2;
-            if (At(middle) >= target)
+            if (At(middle).Lower >= target)
             {
                 value = middle;
             }
@@ -368,6 +383,9 @@ public static class IndexChooser
             index.Threads = threads;
         }
     }
+
+    /// <summary>Mean recall over the tuning queries and its one-sided 95 % lower confidence bound.</summary>
+    private readonly record struct RecallEstimate(double Mean, double Lower);
 
     /// <summary>Tuning queries; <see cref="Held"/> holds the id of each query when they are indexed vectors held back.</summary>
     private sealed record TuningSet(float[] Queries, int Count, long[]? Held);

@@ -66,7 +66,8 @@ public sealed class IndexChooserTests(ITestOutputHelper output)
         var bytes = index.ToBytes().LongLength;
         Assert.Equal(bytes, choice.MeasuredBytes);
         Assert.True(bytes <= budget.MemoryBytes, $"{bytes} bytes > {budget.MemoryBytes}");
-        Assert.True(choice.Recall >= 0.9, $"tuning recall {choice.Recall}");
+        // The target is required of the 95 % lower confidence bound over the tuning queries, so the mean sits above it.
+        Assert.True(choice.RecallLowerBound >= 0.9 && choice.RecallLowerBound < choice.Recall, $"tuning recall {choice.Recall}, bound {choice.RecallLowerBound}");
         Assert.Equal("queries", choice.QuerySource);
         Assert.Equal(200, choice.QueryCount);
         // The tuned nprobe is the index's default now, and it holds on 200 queries the tuning never saw.
@@ -94,12 +95,12 @@ public sealed class IndexChooserTests(ITestOutputHelper output)
             using var index = IndexChooser.ChooseAndBuild(IndexSpec.Auto(0, new IndexBudget { TargetRecall = target }), data, ids, tuning, 32,
                 VectorMetric.InnerProduct, NullLogger.Instance, out var choice);
             Assert.Equal(IndexSpecKind.IvfFlat, choice.Spec.Kind);
-            Assert.True(choice.Recall >= target, $"tuning recall {choice.Recall} < {target}");
+            Assert.True(choice.RecallLowerBound >= target, $"tuning recall bound {choice.RecallLowerBound} < {target}");
             Assert.Equal(choice.Spec.NProbe, index.DefaultNProbe);
             var found = new long[200 * 10];
             index.Search(heldOut, 10, new float[200 * 10], found); // default parameters: the tuned nprobe
             var hits = Enumerable.Range(0, 200).Sum(q => found.AsSpan(q * 10, 10).ToArray().Count(id => truth.AsSpan(q * 10, 10).Contains(id)));
-            Assert.True(hits / 2000.0 >= target - 0.03, $"held-out recall {hits / 2000.0} for target {target}");
+            Assert.True(hits / 2000.0 >= target - 0.01, $"held-out recall {hits / 2000.0} for target {target}");
             probes.Add(choice.Spec.NProbe);
         }
         Assert.True(probes[1] > probes[0], $"nprobe {probes[0]} for 0.7, {probes[1]} for 0.99");
@@ -119,7 +120,7 @@ public sealed class IndexChooserTests(ITestOutputHelper output)
         Assert.Contains("memory 1,000,000 bytes", e.Message);
         Assert.Contains("recall@10 >= 0.9900", e.Message);
         Assert.Contains("IVF141,SQ8: needs ~", e.Message);
-        Assert.Matches(@"IVF141,PQ16x8np: recall@10 0\.\d{4} at best \(nprobe up to 141\), below the target 0\.9900", e.Message);
+        Assert.Matches(@"IVF141,PQ16x8np: recall@10 0\.\d{4} at best \(nprobe up to 141; 95 % lower bound 0\.\d{4}\), below the target 0\.9900", e.Message);
     }
 
     [Fact]
