@@ -5,7 +5,8 @@
 #   benchmarks/compare/faiss-before-after.sh [--commit C] [--rounds R] [--kinds K] [--out DIR] [--before-shim FILE]
 # "before" is today's shim sources with that commit's change to vis_search.cpp reverted, built against the same FAISS and
 # loaded through VECTORIMAGESEARCH_FAISS_DIR; everything else (managed code, FAISS, index files) is shared.
-# Summarise with: python3 benchmarks/compare/summarise.py DIR/results.jsonl (sides "ours" / "ours-before" / "python").
+# Summarise with: python3 benchmarks/compare/summarise_before_after.py DIR/results.jsonl (ours / ours-before / Python);
+# benchmarks/compare/summarise.py DIR/results.jsonl gives the usual ours-vs-Python table of run.sh from the same file.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
