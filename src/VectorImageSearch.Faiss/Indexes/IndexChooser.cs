@@ -93,6 +93,7 @@ public static class IndexChooser
         var sample = TuningSample(budget, vectors, ids, queries, dimension, n);
         var truth = ExactNeighbours(vectors, ids, sample, dimension, metric, k);
         var rejected = new List<string>();
+        var started = Stopwatch.StartNew();
         foreach (var candidate in Candidates(expected))
         {
             var resolved = candidate.Resolve(expected, dimension);
@@ -103,8 +104,9 @@ public static class IndexChooser
                 rejected.Add(Line($"{name}: needs ~{estimate:N0} bytes at {expected:N0} vectors (estimated), over the budget of {budget.MemoryBytes:N0}"));
                 continue;
             }
-            var built = resolved.Resolve(n, dimension);
-            var started = Stopwatch.StartNew();
+            // Built on the n vectors at hand: an IVF sized for a larger expected count keeps at least 39 training points per cell.
+            var cap = (int)Math.Max(1, n / IndexSpec.MinimumPointsPerCell);
+            var built = resolved.NList > cap ? (resolved with { NList = cap, NProbe = 0 }).Resolve(n, dimension) : resolved;
             var index = Build(built, vectors, ids, n, dimension, metric);
             try
             {

@@ -165,6 +165,20 @@ public sealed class IndexChooserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_expected_count_far_above_the_vectors_at_hand_is_checked_for_memory_but_built_with_cells_they_can_train()
+    {
+        var (data, tuning, _) = Data.Value;
+        var few = data.AsSpan(0, 2_000 * Dimension).ToArray();
+        // 10M expected: √N = 3,162 cells, more than the 2,000 vectors; the build caps the cells at 2,000 / 39.
+        var choice = IndexChooser.Choose(IndexSpec.Auto(10_000_000, new IndexBudget { TargetRecall = 0.5 }), few, tuning, Dimension);
+
+        Assert.Equal(IndexSpecKind.IvfFlat, choice.Spec.Kind);
+        Assert.Equal(2_000 / IndexSpec.MinimumPointsPerCell, choice.Spec.NList);
+        Assert.Equal(10_000_000, choice.ExpectedCount);
+        Assert.True(choice.ProjectedBytes > 10_000_000L * 4 * Dimension, $"projected {choice.ProjectedBytes}");
+    }
+
+    [Fact]
     public void The_memory_estimate_is_close_to_the_measured_size_for_every_kind()
     {
         var (data, _, _) = Data.Value;
