@@ -29,7 +29,8 @@ public sealed partial class ImageSearchEngine
             {
                 if (_store is FaissImageStore faiss)
                 {
-                    await faiss.ReorganiseAsync(CancellationToken.None).ConfigureAwait(false);
+                    var tuning = faiss.IndexBudget is null ? ReadOnlyMemory<float>.Empty : await TuningQueriesAsync(CancellationToken.None).ConfigureAwait(false);
+                    await faiss.ReorganiseAsync(tuning, CancellationToken.None).ConfigureAwait(false);
                 }
             }
             // Removals come last, once the whole folder has been seen.
@@ -48,6 +49,32 @@ public sealed partial class ImageSearchEngine
         {
             _writers.Release();
         }
+    }
+
+    /// <summary>
+    /// The queries a budgeted FAISS index is tuned on: the text embeddings of <see cref="ImageSearchOptions.IndexTuningTexts"/>
+    /// (or the default texts) when the model embeds text; empty for image-only models, whose store then holds back images.
+    /// </summary>
+    private async Task<ReadOnlyMemory<float>> TuningQueriesAsync(CancellationToken cancellationToken)
+    {
+        if (_textEncoder is null)
+        {
+            return ReadOnlyMemory<float>.Empty;
+        }
+        var texts = _options.IndexTuningTexts is { Count: > 0 } given ? given.ToList() : [.. ImageSearchOptions.DefaultTuningTexts];
+        var embeddings = await _textEncoder.EncodeBatchAsync(texts, cancellationToken).ConfigureAwait(false);
+        var queries = new float[embeddings.Length * _schema.Dimension];
+        for (var i = 0; i < embeddings.Length; i++)
+        {
+            var row = queries.AsSpan(i * _schema.Dimension, _schema.Dimension);
+            embeddings[i].CopyTo(row);
+            var norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
+            if (norm > 0)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
+            }
+        }
+        return queries;
     }
 
     /// <summary>Upserts a batch into the store as one atomic batch; images with the same key are replaced.</summary>

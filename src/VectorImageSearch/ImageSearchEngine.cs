@@ -248,5 +248,11 @@ public sealed partial class ImageSearchEngine : IImageSearch
 
     /// <summary>The FAISS folder store <paramref name="options"/> describe (IndexSpec, IndexPath, VerifyChecksumsOnLoad).</summary>
     internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
-        new(new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.IndexPath, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad }, logger);
+        new(new FaissImageStoreOptions
+        {
+            IndexSpec = options.IndexSpec,
+            Path = options.IndexPath,
+            VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad,
+            IndexBudget = options.IndexBudget,
+        }, logger);
 }

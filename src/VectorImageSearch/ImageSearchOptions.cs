@@ -25,6 +25,20 @@ public sealed partial class ImageSearchOptions
     /// <summary>The vector index: "Auto" (chosen by collection size), a FAISS factory string such as "IVF1024,Flat" or "HNSW32".</summary>
     public string IndexSpec { get; set; } = "Auto";
 
+    /// <summary>
+    /// With <see cref="IndexSpec"/> "Auto": the memory budget and target recall the FAISS index is chosen under
+    /// (<see cref="Faiss.IndexChooser"/>; configuration keys <c>IndexBudget:MemoryBytes</c>, <c>IndexBudget:TargetRecall</c>,
+    /// <c>IndexBudget:RecallK</c>, <c>IndexBudget:MaxQueryLatency</c>); <see langword="null"/> (the default) chooses by size.
+    /// </summary>
+    public IndexBudget? IndexBudget { get; set; }
+
+    /// <summary>
+    /// Texts whose embeddings tune the index chosen under <see cref="IndexBudget"/>: searches like your users' ("a dog on the
+    /// beach"). Empty (the default) uses <see cref="DefaultTuningTexts"/> when the model has a text encoder; image-only
+    /// models tune on held-back images.
+    /// </summary>
+    public IList<string> IndexTuningTexts { get; set; } = [];
+
     /// <summary>The folder the index is saved to and loaded from. When it holds an index, it is loaded on first use.</summary>
     public string? IndexPath { get; set; }
 
@@ -118,6 +132,18 @@ public sealed partial class ImageSearchOptions
         return this;
     }
 
+    /// <summary>Generic photo searches that tune a budgeted index when <see cref="IndexTuningTexts"/> is empty and the model embeds text.</summary>
+    public static IReadOnlyList<string> DefaultTuningTexts { get; } =
+    [
+        "a photo of a dog", "a photo of a cat", "a person smiling", "a group of people", "a child playing", "a portrait of a woman",
+        "a portrait of a man", "a beach at sunset", "a mountain landscape", "a forest in autumn", "a city street at night",
+        "a snowy field", "a lake with trees", "flowers in a garden", "a close-up of a flower", "a plate of food", "a birthday cake",
+        "a cup of coffee", "a car on a road", "a bicycle", "a train station", "an airplane in the sky", "a boat on the water",
+        "a house", "a living room", "a kitchen", "a bird on a branch", "a horse in a field", "fish in the sea", "a concert",
+        "a wedding", "a football match", "a document with text", "a screenshot", "a drawing", "a map", "a red object",
+        "a blue sky with clouds", "a black and white photo", "a dark night scene",
+    ];
+
     /// <summary>Throws when the options cannot make a working search.</summary>
     /// <exception cref="InvalidOperationException">No model, or a bad number.</exception>
     public void Validate() => Validate(requireModel: true);
@@ -158,6 +184,14 @@ public sealed partial class ImageSearchOptions
         if (string.IsNullOrWhiteSpace(IndexSpec))
         {
             throw new InvalidOperationException("ImageSearchOptions.IndexSpec must not be empty; use \"Auto\" to let the library choose.");
+        }
+        try
+        {
+            IndexBudget?.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.{e.Message}", e);
         }
     }
 }

@@ -112,6 +112,36 @@ public sealed partial class FaissIndex
         }
     }
 
+    /// <summary>The size of the serialised index in bytes (what <see cref="Save"/> writes), measured by serialising it once in native memory.</summary>
+    internal unsafe long SerializedSize()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var handle = SerializableHandle(out var temporary);
+            try
+            {
+                Span<byte> error = stackalloc byte[ShimNative.ErrorBufferSize];
+                IntPtr data;
+                nuint size;
+                fixed (byte* e = error)
+                {
+                    ShimNative.Check(ShimNative.Serialize(handle, out data, out size, e, (nuint)error.Length), error, "serialise the index");
+                }
+                ShimNative.FreeBuffer(data);
+                return checked((long)size);
+            }
+            finally
+            {
+                temporary?.Dispose();
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Saves like <see cref="Save"/>, running <paramref name="beforeCommit"/> between the flushed temporary file and the rename.</summary>
     internal void SaveCore(string path, Action<string>? beforeCommit)
     {

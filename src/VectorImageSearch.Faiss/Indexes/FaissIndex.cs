@@ -103,7 +103,7 @@ public sealed partial class FaissIndex : IVectorIndex
     public string Description => Read(Describe, _pendingSpec is null ? "(disposed)" : $"{_pendingSpec} (chosen at Train)");
 
     /// <summary>
-    /// Creates an empty index for vectors of <paramref name="dimension"/> floats. Automatic choices (<see cref="IndexSpec.Auto"/>,
+    /// Creates an empty index for vectors of <paramref name="dimension"/> floats. Automatic choices (<see cref="IndexSpec.Auto(long)"/>,
     /// an IVF cell count of 0) use <paramref name="expectedCount"/> or the spec's own expected count; when neither is known
     /// they are made at the first <see cref="Train(ReadOnlySpan{float})"/> from the number of vectors it receives.
     /// </summary>

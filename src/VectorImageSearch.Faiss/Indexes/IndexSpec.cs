@@ -1,20 +1,22 @@
 using System.Globalization;
 
+using VectorImageSearch.Faiss;
+
 namespace VectorImageSearch;
 
 /// <summary>
 /// What vector index to build: a kind and its parameters, mapped to a FAISS factory string by <see cref="ToFactoryString"/>.
 /// Create one with <see cref="Flat"/>, <see cref="IvfFlat"/>, <see cref="IvfPq"/>, <see cref="Hnsw"/>, <see cref="Sq8"/>,
 /// <see cref="SqFp16"/>, <see cref="IvfSq8"/>, <see cref="Factory"/>
-/// or <see cref="Auto"/>, or bind it from configuration (<c>"Kind": "IvfPq", "NList": 1024, …</c>). A parameter left at 0
+/// or <see cref="Auto(long)"/>, or bind it from configuration (<c>"Kind": "IvfPq", "NList": 1024, …</c>). A parameter left at 0
 /// is chosen by <see cref="Resolve"/> from the collection size and the dimension.
 /// </summary>
 public sealed record IndexSpec
 {
-    /// <summary>Collections up to this size are searched exactly (<see cref="IndexSpecKind.Flat"/>) by <see cref="Auto"/>.</summary>
+    /// <summary>Collections up to this size are searched exactly (<see cref="IndexSpecKind.Flat"/>) by <see cref="Auto(long)"/>.</summary>
     public const long AutoFlatMaximum = 50_000;
 
-    /// <summary>Collections from this size on are product-quantised with exact re-ranking by <see cref="Auto"/>.</summary>
+    /// <summary>Collections from this size on are product-quantised with exact re-ranking by <see cref="Auto(long)"/>.</summary>
     public const long AutoPqMinimum = 2_000_000;
 
     /// <summary>The fewest training vectors per IVF cell FAISS accepts without warning (its k-means minimum).</summary>
@@ -52,6 +54,12 @@ public sealed record IndexSpec
 
     /// <summary><see cref="IndexSpecKind.Auto"/>: the expected number of vectors, or 0 when unknown (then the number of training vectors decides).</summary>
     public long ExpectedCount { get; init; }
+
+    /// <summary>
+    /// <see cref="IndexSpecKind.Auto"/>: a memory budget and a target recall; when set, <see cref="IndexChooser"/> picks the
+    /// kind by the memory each needs and tunes its search parameter on a query sample instead of the size rule.
+    /// </summary>
+    public IndexBudget? Budget { get; init; }
 
     /// <summary>Exact search: every query is compared with every vector. Best recall, cost linear in the collection.</summary>
     public static IndexSpec Flat() => new() { Kind = IndexSpecKind.Flat };
@@ -128,6 +136,52 @@ public sealed record IndexSpec
     }
 
     /// <summary>
+    /// Chooses the kind under a memory budget and a target recall (see <see cref="IndexChooser"/>): the kind is picked by the
+    /// memory each needs at <paramref name="expectedCount"/> vectors, then its nprobe / efSearch is tuned on a sample of
+    /// queries until the recall is met. Without vectors to tune on (<see cref="Resolve"/> alone) the first kind that fits
+    /// the memory is taken.
+    /// </summary>
+    /// <param name="expectedCount">The expected number of vectors; 0 when unknown (the vectors built on then decide).</param>
+    /// <param name="budget">The memory, recall and latency the index must meet.</param>
+    public static IndexSpec Auto(long expectedCount, IndexBudget budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedCount);
+        ArgumentNullException.ThrowIfNull(budget);
+        budget.Validate();
+        return new() { Kind = IndexSpecKind.Auto, ExpectedCount = expectedCount, Budget = budget };
+    }
+
+    /// <summary>
+    /// The bytes this spec's index takes for <paramref name="count"/> vectors of <paramref name="dimension"/> floats, as
+    /// saved (vectors or codes, 8-byte ids, IVF centroids and codebooks, the HNSW graph), estimated from the layout FAISS
+    /// 1.7.3 writes; within a few per cent of the measured file sizes in docs/indexes.md. A factory string is estimated as
+    /// full vectors.
+    /// </summary>
+    /// <param name="count">The number of vectors.</param>
+    /// <param name="dimension">The vector length.</param>
+    public long EstimatedBytes(long count, int dimension)
+    {
+        var spec = Resolve(count, dimension);
+        const long Header = 4096;
+        const long Id = 8;
+        long d = dimension;
+        long quantiser = spec.NList * (4 * d + 16);
+        return Header + spec.Kind switch
+        {
+            IndexSpecKind.Flat => count * (4 * d + Id),
+            IndexSpecKind.SqFp16 => count * (2 * d + Id) + 8 * d,
+            IndexSpecKind.Sq8 => count * (d + Id) + 8 * d,
+            IndexSpecKind.IvfFlat => count * (4 * d + Id) + quantiser,
+            IndexSpecKind.IvfSq8 => count * (d + Id) + quantiser + 8 * d,
+            IndexSpecKind.IvfPq => count * ((spec.PqM * spec.PqBits + 7) / 8 + Id) + quantiser + (1L << spec.PqBits) * 4 * d
+                + (spec.RefineFactor > 0 ? count * (4 * d + Id) : 0),
+            // Level 0 holds 2·M links per vector; the upper levels about M/(M-1) more; levels and offsets 12 bytes.
+            IndexSpecKind.Hnsw => count * (4 * d + Id + 8L * spec.HnswM + 4 + 12),
+            _ => count * (4 * d + Id),
+        };
+    }
+
+    /// <summary>
     /// The number of IVF cells for <paramref name="count"/> vectors: round(√N), at least 1 and at most N / 39 so that every
     /// cell gets the 39 training points k-means needs (the seeds' rule). 4·√N rounded down to a power of two (FAISS's
     /// guidance) was measured too (docs/indexes.md): at 100k and 1M × 512 it gave the same recall for the same query time
@@ -177,7 +231,7 @@ public sealed record IndexSpec
 
     /// <summary>
     /// Fills every automatic choice for a collection of <paramref name="count"/> vectors of <paramref name="dimension"/>
-    /// floats (IVF cell and probe counts, PQ sub-quantisers). <see cref="Auto"/> chooses Flat up to <see cref="AutoFlatMaximum"/> vectors (exact search is still fast
+    /// floats (IVF cell and probe counts, PQ sub-quantisers). <see cref="Auto(long)"/> chooses Flat up to <see cref="AutoFlatMaximum"/> vectors (exact search is still fast
     /// there and needs no training), IVF-Flat below <see cref="AutoPqMinimum"/>, and IVF-PQ with ×4 exact re-ranking above
     /// (the codes keep the inverted lists small enough to scan). For Auto, <see cref="ExpectedCount"/> wins over
     /// <paramref name="count"/> when it is set.
@@ -190,6 +244,16 @@ public sealed record IndexSpec
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         switch (Kind)
         {
+            case IndexSpecKind.Auto when Budget is { } budget:
+                var expected = Math.Max(ExpectedCount, count);
+                foreach (var candidate in IndexChooser.Candidates(expected))
+                {
+                    if (budget.MemoryBytes == 0 || candidate.EstimatedBytes(expected, dimension) <= budget.MemoryBytes)
+                    {
+                        return candidate.Resolve(expected, dimension);
+                    }
+                }
+                return IndexChooser.Candidates(expected)[^1].Resolve(expected, dimension);
             case IndexSpecKind.Auto:
                 var n = ExpectedCount > 0 ? ExpectedCount : count;
                 var chosen = n <= AutoFlatMaximum ? Flat()
@@ -259,6 +323,8 @@ public sealed record IndexSpec
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
+        IndexSpecKind.Auto when Budget is { } budget => string.Create(CultureInfo.InvariantCulture,
+            $"Auto({ExpectedCount}, MemoryBytes={budget.MemoryBytes}, TargetRecall={budget.TargetRecall}, RecallK={budget.RecallK}, MaxQueryLatency={budget.MaxQueryLatency})"),
         IndexSpecKind.Auto => ExpectedCount > 0 ? $"Auto({ExpectedCount.ToString(CultureInfo.InvariantCulture)})" : "Auto",
         IndexSpecKind.Factory => FactoryString ?? "Factory",
         _ => string.Create(CultureInfo.InvariantCulture,

@@ -34,7 +34,7 @@ public sealed partial class FaissImageStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var vectors = _vectors!;
-            var manifest = await IndexFolder.SaveAsync(folder, vectors.Index, vectors.BuiltAs, _catalog, vectors.Tombstones, schema.ModelFingerprint, _spec, cancellationToken)
+            var manifest = await IndexFolder.SaveAsync(folder, vectors.Index, vectors.BuiltAs, _catalog, vectors.Tombstones, schema.ModelFingerprint, _spec, cancellationToken, vectors.Choice)
                 .ConfigureAwait(false);
             _logger.LogInformation("Saved {Images} images ({Description}) to {Folder}, generation {Generation}",
                 manifest.ImageCount, manifest.IndexDescription, folder, manifest.Generation);
@@ -109,6 +109,6 @@ public sealed partial class FaissImageStore
             index.Dispose();
             throw new IndexFormatException(folder, $"the catalog lists {catalog.Count} images and {tombstones.Length} removed vectors, but the index holds {count} vectors");
         }
-        return (catalog, new VectorIndexHolder(_spec, index, manifest.IndexDescription, tombstones, _logger));
+        return (catalog, new VectorIndexHolder(_spec, index, manifest.IndexDescription, tombstones, _logger, _budget, manifest.Choice));
     }
 }

@@ -19,6 +19,7 @@ namespace VectorImageSearch.Faiss;
 public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
 {
     private readonly string _spec;
+    private readonly IndexBudget? _budget;
     private readonly bool _verifyChecksums;
     private readonly ILogger _logger;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -40,6 +41,8 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         }
         _spec = options.IndexSpec.Trim();
         FaissIndexSpecs.ParseSpec(_spec);
+        options.IndexBudget?.Validate();
+        _budget = options.IndexBudget;
         Path = string.IsNullOrWhiteSpace(options.Path) ? null : System.IO.Path.GetFullPath(options.Path);
         _verifyChecksums = options.VerifyChecksumsOnLoad;
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -50,6 +53,9 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
 
     /// <summary>The index spec asked for ("Auto" or a FAISS factory string).</summary>
     public string IndexSpec => _spec;
+
+    /// <summary>The budget "Auto" chooses under (<see cref="FaissImageStoreOptions.IndexBudget"/>); <see langword="null"/> when the size rule applies.</summary>
+    public IndexBudget? IndexBudget => _budget;
 
     /// <summary>The FAISS factory string of the index in use: it changes as "Auto" grows or once an IVF index can be trained.</summary>
     /// <exception cref="InvalidOperationException">The store is not open.</exception>
@@ -78,7 +84,7 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
             }
             else
             {
-                Install(schema, new ImageCatalog(), new VectorIndexHolder(_spec, schema.Dimension, _logger));
+                Install(schema, new ImageCatalog(), new VectorIndexHolder(_spec, schema.Dimension, _logger, _budget));
             }
         }
         finally
@@ -169,12 +175,25 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
 
     /// <summary>
     /// Rebuilds the vector index when the spec's kind can now be trained, "Auto" calls for another kind at this size, or
-    /// tombstones take over a fifth of it; lossy (PQ, SQ) indexes are never rebuilt from their own codes. The image
+    /// tombstones take over a fifth of it (under an <see cref="IndexBudget"/>: when nothing was chosen yet or the collection has
+    /// doubled or halved since the last choice); lossy (PQ, SQ) indexes are never rebuilt from their own codes. The image
     /// search calls it after every indexing run; call it after a series of upserts when you use the store directly.
     /// </summary>
     /// <param name="cancellationToken">Stops the wait for other writers; a rebuild that has started runs to its end.</param>
     /// <returns>Whether the index was rebuilt.</returns>
-    public async Task<bool> ReorganiseAsync(CancellationToken cancellationToken = default)
+    public Task<bool> ReorganiseAsync(CancellationToken cancellationToken = default) =>
+        ReorganiseAsync(ReadOnlyMemory<float>.Empty, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ReorganiseAsync(CancellationToken)"/>; under an <see cref="IndexBudget"/> the choice is tuned on
+    /// <paramref name="tuningQueries"/> (the embeddings users will search with, such as text embeddings), or on held-back
+    /// indexed vectors when it is empty.
+    /// </summary>
+    /// <param name="tuningQueries">Query vectors of the store's dimension laid end to end, L2-normalised; empty for held-back vectors.</param>
+    /// <param name="cancellationToken">Stops the wait for other writers; a rebuild that has started runs to its end.</param>
+    /// <returns>Whether the index was rebuilt.</returns>
+    /// <exception cref="InvalidOperationException">No index kind meets the budget; the message names each kind's bytes and recall. The index stays as it was.</exception>
+    public async Task<bool> ReorganiseAsync(ReadOnlyMemory<float> tuningQueries, CancellationToken cancellationToken = default)
     {
         OpenSchema();
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -183,7 +202,7 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
             _lock.EnterWriteLock();
             try
             {
-                return _vectors!.Reorganise(_catalog.Entries.Select(e => e.Id).ToList());
+                return _vectors!.Reorganise(_catalog.Entries.Select(e => e.Id).ToList(), tuningQueries.Span);
             }
             finally
             {

@@ -11,6 +11,13 @@ public sealed class FaissImageStoreOptions
     public string IndexSpec { get; set; } = "Auto";
 
     /// <summary>
+    /// With <see cref="IndexSpec"/> "Auto": choose the index under this memory budget and target recall instead of by size
+    /// (<see cref="IndexChooser"/>), again whenever the collection has doubled or halved; the choice, its tuned nprobe or
+    /// efSearch and the measured recall go into the manifest and the log. <see langword="null"/> (the default) keeps the size rule.
+    /// </summary>
+    public IndexBudget? IndexBudget { get; set; }
+
+    /// <summary>
     /// The index folder: loaded by <see cref="FaissImageStore.OpenAsync"/> when it holds a saved index, written by
     /// <see cref="FaissImageStore.FlushAsync"/>. <see langword="null"/> keeps the store in memory (save it with
     /// <see cref="FaissImageStore.SaveAsync"/>).

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using VectorImageSearch.Persistence;
 
 namespace VectorImageSearch.Faiss.Store;
 
@@ -14,22 +15,26 @@ internal sealed class VectorIndexHolder : IDisposable
     private readonly HashSet<long> _tombstones = [];
     private FaissIndex _index;
 
-    /// <summary>Starts with an empty index for <paramref name="spec"/>.</summary>
-    public VectorIndexHolder(string spec, int dimension, ILogger logger)
+    /// <summary>Starts with an empty index for <paramref name="spec"/>; with a <paramref name="budget"/>, "Auto" chooses under it.</summary>
+    public VectorIndexHolder(string spec, int dimension, ILogger logger, IndexBudget? budget = null)
     {
         _logger = logger;
         Spec = spec;
+        Budget = IsAuto(spec) ? budget : null;
         Dimension = dimension;
         BuiltAs = InitialDescription(spec, dimension, 0);
         _index = FaissIndexSpecs.Create(BuiltAs, dimension);
     }
 
     /// <summary>Takes over a loaded index that was built from the factory string <paramref name="builtAs"/>.</summary>
-    public VectorIndexHolder(string spec, FaissIndex loaded, string builtAs, IEnumerable<long> tombstones, ILogger logger)
+    public VectorIndexHolder(string spec, FaissIndex loaded, string builtAs, IEnumerable<long> tombstones, ILogger logger,
+        IndexBudget? budget = null, ManifestIndexChoice? choice = null)
     {
         BuiltAs = builtAs;
         _logger = logger;
         Spec = spec;
+        Budget = IsAuto(spec) ? budget : null;
+        Choice = choice;
         Dimension = loaded.Dimension;
         _index = loaded;
         _tombstones.UnionWith(tombstones);
@@ -37,6 +42,12 @@ internal sealed class VectorIndexHolder : IDisposable
 
     /// <summary>The spec the user asked for.</summary>
     public string Spec { get; }
+
+    /// <summary>The budget "Auto" chooses under; <see langword="null"/> for the size rule (or a spec other than "Auto").</summary>
+    public IndexBudget? Budget { get; }
+
+    /// <summary>The last choice made under <see cref="Budget"/> (loaded from the manifest or made by <see cref="Reorganise"/>).</summary>
+    public ManifestIndexChoice? Choice { get; private set; }
 
     /// <summary>The factory string the current index was built from.</summary>
     public string BuiltAs { get; private set; }
@@ -93,8 +104,15 @@ internal sealed class VectorIndexHolder : IDisposable
     /// tombstones take over a fifth of it. <paramref name="liveIds"/> are the ids the catalog holds.
     /// </summary>
     /// <returns>Whether the index was rebuilt.</returns>
-    public bool Reorganise(IReadOnlyCollection<long> liveIds)
+    /// <param name="liveIds">The ids the catalog holds.</param>
+    /// <param name="tuningQueries">Queries to tune a budgeted choice on (text embeddings); empty to hold back indexed vectors.</param>
+    /// <exception cref="InvalidOperationException">Under a budget, no kind meets it; the index stays as it was.</exception>
+    public bool Reorganise(IReadOnlyCollection<long> liveIds, ReadOnlySpan<float> tuningQueries = default)
     {
+        if (Budget is not null)
+        {
+            return ReorganiseUnderBudget(liveIds, tuningQueries);
+        }
         var current = BuiltAs;
         var wanted = InitialDescription(Spec, Dimension, liveIds.Count);
         var tooManyTombstones = _tombstones.Count > 0 && _tombstones.Count * 5 > _index.Count;
@@ -114,6 +132,61 @@ internal sealed class VectorIndexHolder : IDisposable
     /// <inheritdoc />
     public void Dispose() => _index.Dispose();
 
+    /// <summary>
+    /// Chooses again under the budget when nothing was chosen yet, when the collection has doubled or halved since the last
+    /// choice, or when tombstones take over a fifth of the index; lossy indexes are not rebuilt from their codes.
+    /// </summary>
+    private bool ReorganiseUnderBudget(IReadOnlyCollection<long> liveIds, ReadOnlySpan<float> tuningQueries)
+    {
+        var count = liveIds.Count;
+        if (count == 0)
+        {
+            return false;
+        }
+        var tooManyTombstones = _tombstones.Count > 0 && _tombstones.Count * 5 > _index.Count;
+        if (Choice is { } last && !tooManyTombstones && count < 2 * last.VectorCount && 2L * count > last.VectorCount)
+        {
+            return false;
+        }
+        if (IsLossy(BuiltAs))
+        {
+            _logger.LogInformation("Not choosing again for {Count} vectors: the {Current} index holds compressed vectors", count, BuiltAs);
+            return false;
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (vectors, ids) = LiveVectors(liveIds);
+        var rebuilt = IndexChooser.ChooseAndBuild(IndexSpec.Auto(0, Budget!), vectors, ids, tuningQueries, Dimension, VectorMetric.InnerProduct, _logger, out var choice);
+        Install(rebuilt, choice.FactoryString);
+        Choice = ManifestIndexChoice.From(choice);
+        _logger.LogInformation("Rebuilt the vector index as {Description} over {Count} vectors in {Elapsed} ms (chosen under the budget)",
+            choice.FactoryString, ids.Length, started.ElapsedMilliseconds);
+        return true;
+    }
+
+    private (float[] Vectors, long[] Ids) LiveVectors(IReadOnlyCollection<long> liveIds)
+    {
+        var vectors = new float[(long)liveIds.Count * Dimension];
+        var ids = new long[liveIds.Count];
+        var row = 0;
+        foreach (var id in liveIds)
+        {
+            _index.Reconstruct(id, vectors.AsSpan(row * Dimension, Dimension));
+            ids[row++] = id;
+        }
+        return (vectors, ids);
+    }
+
+    private void Install(FaissIndex rebuilt, string description)
+    {
+        var old = _index;
+        _index = rebuilt;
+        BuiltAs = description;
+        _tombstones.Clear();
+        old.Dispose();
+    }
+
+    private static bool IsAuto(string spec) => string.Equals(spec.Trim(), "Auto", StringComparison.OrdinalIgnoreCase);
+
     private static string InitialDescription(string spec, int dimension, long count)
     {
         var target = FaissIndexSpecs.Resolve(spec, dimension, count);
@@ -124,14 +197,7 @@ internal sealed class VectorIndexHolder : IDisposable
     private void Rebuild(string description, IReadOnlyCollection<long> liveIds)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var vectors = new float[(long)liveIds.Count * Dimension];
-        var ids = new long[liveIds.Count];
-        var row = 0;
-        foreach (var id in liveIds)
-        {
-            _index.Reconstruct(id, vectors.AsSpan(row * Dimension, Dimension));
-            ids[row++] = id;
-        }
+        var (vectors, ids) = LiveVectors(liveIds);
         var rebuilt = FaissIndexSpecs.Create(description, Dimension);
         try
         {
@@ -146,11 +212,7 @@ internal sealed class VectorIndexHolder : IDisposable
             rebuilt.Dispose();
             throw;
         }
-        var old = _index;
-        _index = rebuilt;
-        BuiltAs = description;
-        _tombstones.Clear();
-        old.Dispose();
+        Install(rebuilt, description);
         _logger.LogInformation("Rebuilt the vector index as {Description} over {Count} vectors in {Elapsed} ms",
             description, ids.Length, started.ElapsedMilliseconds);
     }

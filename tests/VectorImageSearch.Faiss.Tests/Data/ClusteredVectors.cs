@@ -33,6 +33,23 @@ internal static class ClusteredVectors
         return (model.Sample(count, seed + 1), model.Sample(queryCount, seed + 2));
     }
 
+    /// <summary>The text-like query recipe in one line, for reports.</summary>
+    public const string TextLikeDescription =
+        "q = normalise(0.85·g + 0.3·normalise(Σ w_i·centre_i) + 0.35·ε/√d): g one fixed random unit vector (the modality gap), 1 to 3 clusters mixed with weights w_i uniform in [0.5, 1], ε standard normal";
+
+    /// <summary>
+    /// Like <see cref="GenerateWithQueries"/>, plus "text-like" queries shaped like CLIP text embeddings against image
+    /// embeddings (see <see cref="TextLikeDescription"/>): they share one offset direction (the modality gap), so they sit
+    /// apart from every image (cosine ≈ 0.3 to their best matches, as CLIP's text-image pairs), and each mixes one to three
+    /// concepts (clusters), as "a dog on a beach" does.
+    /// </summary>
+    public static (float[] Base, float[] Queries, float[] TextQueries) GenerateWithTextLikeQueries(
+        int count, int queryCount, int textQueryCount, int dimension, int seed, float spread = 0.3f, float noise = 0.05f)
+    {
+        var model = new Model(dimension, Math.Max(16, count / 500), seed, spread, noise);
+        return (model.Sample(count, seed + 1), model.Sample(queryCount, seed + 2), model.TextLike(textQueryCount, seed + 3));
+    }
+
     private sealed class Model
     {
         private readonly int _dimension;
@@ -58,6 +75,41 @@ internal static class ClusteredVectors
                 Normalise(centre);
             }
             FillGaussian(random, _bases, 1f / MathF.Sqrt(dimension));
+        }
+
+        public float[] TextLike(int count, int seed)
+        {
+            var random = new Random(seed);
+            var gap = new float[_dimension];
+            FillGaussian(random, gap, 1f);
+            Normalise(gap);
+            var result = new float[(long)count * _dimension];
+            var concept = new float[_dimension];
+            var noise = new float[_dimension];
+            for (var row = 0; row < count; row++)
+            {
+                Array.Clear(concept);
+                var mixed = 1 + random.Next(3);
+                for (var m = 0; m < mixed; m++)
+                {
+                    var cluster = random.Next(_clusters);
+                    var weight = 0.5f + (0.5f * random.NextSingle());
+                    var centre = _centres.AsSpan(cluster * _dimension, _dimension);
+                    for (var i = 0; i < _dimension; i++)
+                    {
+                        concept[i] += weight * centre[i];
+                    }
+                }
+                Normalise(concept);
+                FillGaussian(random, noise, 1f / MathF.Sqrt(_dimension));
+                var q = result.AsSpan(row * _dimension, _dimension);
+                for (var i = 0; i < _dimension; i++)
+                {
+                    q[i] = (0.85f * gap[i]) + (0.3f * concept[i]) + (0.35f * noise[i]);
+                }
+                Normalise(q);
+            }
+            return result;
         }
 
         public float[] Sample(int count, int seed)

@@ -16,7 +16,7 @@ internal static class IndexFolder
     /// <summary>Saves <paramref name="index"/> and <paramref name="catalog"/> into <paramref name="folder"/>.</summary>
     public static async Task<IndexManifest> SaveAsync(
         string folder, FaissIndex index, string indexDescription, ImageCatalog catalog, IReadOnlyCollection<long> tombstones,
-        string modelFingerprint, string indexSpec, CancellationToken cancellationToken)
+        string modelFingerprint, string indexSpec, CancellationToken cancellationToken, ManifestIndexChoice? choice = null)
     {
         Directory.CreateDirectory(folder);
         var generation = (TryReadGeneration(folder) ?? 0) + 1;
@@ -27,7 +27,7 @@ internal static class IndexFolder
         var catalogPath = Path.Combine(folder, catalogName);
         try
         {
-            return await WriteGenerationAsync(folder, generation, indexPath, catalogPath, index, indexDescription, catalog, tombstones, modelFingerprint, indexSpec, cancellationToken)
+            return await WriteGenerationAsync(folder, generation, indexPath, catalogPath, index, indexDescription, catalog, tombstones, modelFingerprint, indexSpec, choice, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch when (TryReadGeneration(folder) != generation)
@@ -42,7 +42,7 @@ internal static class IndexFolder
 
     private static async Task<IndexManifest> WriteGenerationAsync(
         string folder, long generation, string indexPath, string catalogPath, FaissIndex index, string indexDescription, ImageCatalog catalog,
-        IReadOnlyCollection<long> tombstones, string modelFingerprint, string indexSpec, CancellationToken cancellationToken)
+        IReadOnlyCollection<long> tombstones, string modelFingerprint, string indexSpec, ManifestIndexChoice? choice, CancellationToken cancellationToken)
     {
         var indexName = Path.GetFileName(indexPath);
         var catalogName = Path.GetFileName(catalogPath);
@@ -75,6 +75,7 @@ internal static class IndexFolder
             VectorCount = index.Count,
             Index = await DescribeAsync(folder, indexName, cancellationToken).ConfigureAwait(false),
             Catalog = await DescribeAsync(folder, catalogName, cancellationToken).ConfigureAwait(false),
+            Choice = choice,
         };
         var json = JsonSerializer.SerializeToUtf8Bytes(manifest, IndexManifestJsonContext.Default.IndexManifest);
         await AtomicFile.WriteAllBytesAsync(Path.Combine(folder, IndexManifest.FileName), json, cancellationToken).ConfigureAwait(false);
