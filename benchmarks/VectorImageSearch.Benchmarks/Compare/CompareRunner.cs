@@ -23,6 +23,7 @@ namespace VectorImageSearch.Benchmarks.Compare;
 ///   compare preprocess     --list FILE --reps 3 [--full-decode]
 ///   compare index          --folder F --model M --batch 16 [--count N] [--decode-parallelism P] [--inference-threads T] [--no-spin]
 ///   compare split          --folder F --model M --batch 16 [--count N] [--inference-threads T] [--no-spin]
+///   compare stages         --list FILE --reps 5 [--variants current,one-open,…] (StageTimings.cs)
 /// </code>
 /// </summary>
 internal static class CompareRunner
@@ -56,6 +57,9 @@ internal static class CompareRunner
                 break;
             case "split":
                 Split(options);
+                break;
+            case "stages":
+                StageTimings.Run(options);
                 break;
             default:
                 Console.Error.WriteLine($"compare: unknown subcommand '{args[0]}'");
