@@ -24,6 +24,8 @@ namespace VectorImageSearch.Benchmarks.Compare;
 ///   compare index          --folder F --model M --batch 16 [--count N] [--decode-parallelism P] [--inference-threads T] [--no-spin]
 ///   compare split          --folder F --model M --batch 16 [--count N] [--inference-threads T] [--no-spin]
 ///   compare stages         --list FILE --reps 5 [--variants current,one-open,…] (StageTimings.cs)
+///   compare peak           (the cores' measured fp32 FMA throughput; InferenceTuning.cs)
+///   compare inference      --model M [--images 64] [--rounds 3] [--variants default-b16,nospin-b16,…] (InferenceTuning.cs)
 /// </code>
 /// </summary>
 internal static class CompareRunner
@@ -60,6 +62,12 @@ internal static class CompareRunner
                 break;
             case "stages":
                 StageTimings.Run(options);
+                break;
+            case "peak":
+                InferenceTuning.Peak();
+                break;
+            case "inference":
+                InferenceTuning.Run(options);
                 break;
             default:
                 Console.Error.WriteLine($"compare: unknown subcommand '{args[0]}'");
