@@ -2,9 +2,9 @@
 # The measurements behind docs/benchmarks.md "Speed: decode stages, inference efficiency, end-to-end split" (issue 20),
 # each A/B measured alternately in one go so that both sides see the same machine load:
 #   1. the cores' fp32 FMA peak (compare peak) and the JPEG floor (djpeg from Debian's libjpeg-turbo-progs, if present);
-#   2. decode + CLIP preprocessing of 4000 x 3000 JPEGs stage by stage, ours (compare stages) vs PIL + draft (pil_stages.py);
-#   3. pure vision-tower inference of the ViT-B/32- and ViT-B/16-cost models under ONNX Runtime settings and batch sizes
+#   2. pure vision-tower inference of the ViT-B/32- and ViT-B/16-cost models under ONNX Runtime settings and batch sizes
 #      (compare inference);
+#   3. decode + CLIP preprocessing of 4000 x 3000 JPEGs stage by stage, ours (compare stages) vs PIL + draft (pil_stages.py);
 #   4. end-to-end indexing at real CLIP cost (compare index) with given settings, and the serial split (compare split)
 #      that gives the I / (I + D) bound.
 # Usage: benchmarks/compare/speed.sh [--only peak,stages,inference,index] [--rounds R] [--out DIR]
@@ -52,21 +52,21 @@ if has peak; then
   fi
   for f in "$b32" "$b16"; do "$py" "$root/benchmarks/models/count_flops.py" "$f/onnx/vision_model.onnx" | sed 's/^{/{"what":"flops",/' >> "$results"; done
 fi
+if has inference; then
+  log "2. inference, ViT-B/32 cost"
+  mark inference-b32
+  ours inference --model "$b32" --images 48 --rounds 3 --variants spin-b16,default-b16,dbb-b16,t1-b16,extended-b16,noarena-b16,spin-b1,default-b1,default-b8,default-b32 >> "$results"
+  log "2. inference, ViT-B/16 cost"
+  mark inference-b16
+  ours inference --model "$b16" --images 16 --rounds 2 --variants spin-b16,default-b16,default-b8 >> "$results"
+fi
 if has stages; then
   for r in $(seq 1 "$rounds"); do
-    log "2. decode stages, round $r/$rounds"
+    log "3. decode stages, round $r/$rounds"
     mark "stages-$r"
     ours stages --list "$list" --reps 3 --variants current,concurrency-1,one-open,margin-1 >> "$results"
     "$py" "$here/pil_stages.py" --list "$list" --reps 3 >> "$results"
   done
-fi
-if has inference; then
-  log "3. inference, ViT-B/32 cost"
-  mark inference-b32
-  ours inference --model "$b32" --images 48 --rounds 3 --variants default-b16,nospin-b16,dbb-b16,t1-b16,extended-b16,noarena-b16,default-b1,default-b8,default-b32 >> "$results"
-  log "3. inference, ViT-B/16 cost"
-  mark inference-b16
-  ours inference --model "$b16" --images 16 --rounds 2 --variants default-b16,nospin-b16,dbb-b16,default-b8 >> "$results"
 fi
 if has index; then
   log "4. end-to-end, ViT-B/32 cost, 240 images: split, then settings alternately"

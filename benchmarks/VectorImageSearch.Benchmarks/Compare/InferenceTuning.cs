@@ -19,7 +19,7 @@ namespace VectorImageSearch.Benchmarks.Compare;
 internal static class InferenceTuning
 {
     private static readonly string[] DefaultVariants =
-        ["default-b16", "extended-b16", "basic-b16", "nospin-b16", "noarena-b16", "nopattern-b16", "t1-b16", "default-b1", "default-b4", "default-b8", "default-b32"];
+        ["spin-b16", "default-b16", "dbb-b16", "extended-b16", "basic-b16", "noarena-b16", "nopattern-b16", "t1-b16", "default-b1", "default-b4", "default-b8", "default-b32"];
 
     public static void Peak()
     {
@@ -107,7 +107,7 @@ internal static class InferenceTuning
         }
     }
 
-    // "<setting>[+<setting>]-b<batch>": default | extended | basic | disabled | nospin | noarena | nopattern | t1 | t2 |
+    // "<setting>[+<setting>]-b<batch>": default | extended | basic | disabled | spin | nospin | noarena | nopattern | t1 | t2 |
     // parallel | dbb (session.dynamic_block_base = 4) | dnz (denormals as zero). ConfigureSessionOptions settings do not combine.
     private static (OnnxRuntimeOptions Runtime, int Batch) Parse(string variant)
     {
@@ -123,6 +123,7 @@ internal static class InferenceTuning
                 "basic" => runtime with { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC },
                 "disabled" => runtime with { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL },
                 "nospin" => runtime with { AllowThreadSpinning = false },
+                "spin" => runtime with { AllowThreadSpinning = true },
                 "noarena" => runtime with { EnableCpuMemoryArena = false },
                 "nopattern" => runtime with { ConfigureSessionOptions = static o => o.EnableMemoryPattern = false },
                 "dbb" => runtime with { ConfigureSessionOptions = static o => o.AddSessionConfigEntry("session.dynamic_block_base", "4") },
