@@ -55,10 +55,11 @@ public sealed partial class ImageSearchOptions
     public int InferenceThreads { get; set; }
 
     /// <summary>
-    /// Whether ONNX Runtime's idle inference threads spin (its default) instead of sleeping. Spinning shaves latency
-    /// off single queries but takes CPU from the image decoders that run beside the model while indexing.
+    /// Whether ONNX Runtime's idle inference threads spin (ONNX Runtime's own default) instead of sleeping. Default
+    /// <see langword="false"/>: spinning can shave latency off single queries on idle cores, but takes CPU from the image
+    /// decoders that run beside the model while indexing (see docs/benchmarks.md, "Speed").
     /// </summary>
-    public bool InferenceThreadSpinning { get; set; } = true;
+    public bool InferenceThreadSpinning { get; set; }
 
     /// <summary>
     /// Where the models run: <see cref="OnnxExecutionProvider.Cpu"/> (the default), Cuda, TensorRT, DirectML, CoreML or

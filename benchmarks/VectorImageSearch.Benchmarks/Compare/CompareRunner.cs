@@ -21,8 +21,12 @@ namespace VectorImageSearch.Benchmarks.Compare;
 ///   compare faiss-prepare  --dir D --n 100000 --d 512 --queries 1000 --kinds flat,ivfflat,ivfpq,ivfpqr,hnsw
 ///   compare faiss-search   --dir D --kinds ... --threads 2 --single 200 --single-threads 1 --reps 3
 ///   compare preprocess     --list FILE --reps 3 [--full-decode]
-///   compare index          --folder F --model M --batch 16 [--count N] [--decode-parallelism P] [--inference-threads T] [--no-spin]
-///   compare split          --folder F --model M --batch 16 [--count N] [--inference-threads T] [--no-spin]
+///   compare index          --folder F --model M --batch 16 [--count N] [--decode-parallelism P] [--inference-threads T] [--no-spin | --spin]
+///                          [--ort-config key=value,key=value] (ONNX Runtime session config entries)
+///   compare split          --folder F --model M --batch 16 [--count N] [--inference-threads T] [--no-spin | --spin] [--ort-config …]
+///   compare stages         --list FILE --reps 5 [--variants current,one-open,…] (StageTimings.cs)
+///   compare peak           (the cores' measured fp32 FMA throughput; InferenceTuning.cs)
+///   compare inference      --model M [--images 64] [--rounds 3] [--variants default-b16,nospin-b16,…] (InferenceTuning.cs)
 /// </code>
 /// </summary>
 internal static class CompareRunner
@@ -56,6 +60,15 @@ internal static class CompareRunner
                 break;
             case "split":
                 Split(options);
+                break;
+            case "stages":
+                StageTimings.Run(options);
+                break;
+            case "peak":
+                InferenceTuning.Peak();
+                break;
+            case "inference":
+                InferenceTuning.Run(options);
                 break;
             default:
                 Console.Error.WriteLine($"compare: unknown subcommand '{args[0]}'");
@@ -228,7 +241,12 @@ internal static class CompareRunner
             o.BatchSize = batch;
             o.DecodeParallelism = parallelism;
             o.InferenceThreads = threads;
-            o.InferenceThreadSpinning = !options.Flag("no-spin");
+            // --no-spin / --spin set spinning explicitly; without either the library's default applies.
+            if (Spinning(options) is { } spin)
+            {
+                o.InferenceThreadSpinning = spin;
+            }
+            o.ConfigureSessionOptions = OrtConfig(options);
         });
         await using var provider = services.BuildServiceProvider();
         var clock = Stopwatch.StartNew();
@@ -248,11 +266,32 @@ internal static class CompareRunner
         Emit(new Dictionary<string, object>
         {
             ["what"] = "index", ["side"] = "ours", ["images"] = report.Encoded, ["failed"] = report.Failures.Count, ["batch"] = batch,
-            ["decode_parallelism"] = parallelism, ["inference_threads"] = threads, ["spinning"] = !options.Flag("no-spin"), ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
+            ["decode_parallelism"] = parallelism, ["inference_threads"] = threads, ["spinning"] = Spinning(options)?.ToString() ?? "default", ["ort_config"] = options.Text("ort-config", ""), ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
             ["seconds"] = seconds, ["images_per_s"] = report.Encoded / seconds, ["cpu_s"] = cpu, ["load_s"] = loadSeconds,
             ["decode_s"] = report.Timings.Decode.TotalSeconds, ["inference_s"] = report.Timings.Inference.TotalSeconds,
             ["commit_s"] = report.Timings.Commit.TotalSeconds, ["waiting_for_images_s"] = report.Timings.WaitingForImages.TotalSeconds,
         });
+    }
+
+    // --no-spin: false; --spin: true; neither: null (the library's default).
+    private static bool? Spinning(CompareArgs options) => options.Flag("no-spin") ? false : options.Flag("spin") ? true : null;
+
+    // --ort-config key=value,key=value: ONNX Runtime session config entries (for example session.dynamic_block_base=4).
+    private static Action<Microsoft.ML.OnnxRuntime.SessionOptions>? OrtConfig(CompareArgs options)
+    {
+        var text = options.Text("ort-config", "");
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        var entries = text.Split(',').Select(e => e.Split('=', 2)).ToArray();
+        return o =>
+        {
+            foreach (var entry in entries)
+            {
+                o.AddSessionConfigEntry(entry[0], entry[1]);
+            }
+        };
     }
 
     /// <summary>
@@ -271,7 +310,12 @@ internal static class CompareRunner
         using var encoder = new ClipImageEncoder(new ClipEncoderOptions
         {
             ModelFolder = model,
-            OnnxRuntime = OnnxRuntimeOptions.Default with { IntraOpThreads = threads, AllowThreadSpinning = !options.Flag("no-spin") },
+            OnnxRuntime = OnnxRuntimeOptions.Default with
+            {
+                IntraOpThreads = threads,
+                AllowThreadSpinning = Spinning(options) ?? OnnxRuntimeOptions.Default.AllowThreadSpinning,
+                ConfigureSessionOptions = OrtConfig(options),
+            },
         });
         var recipe = encoder.Recipe;
         var length = encoder.PreprocessedLength;
@@ -343,7 +387,7 @@ internal static class CompareRunner
             ["read_s"] = read, ["hash_s"] = hash, ["decode_s"] = decode, ["resize_crop_s"] = resize, ["normalise_s"] = normalise,
             ["inference_s"] = inference, ["inference_images_per_s"] = files.Length / inference, ["index_add_s"] = add,
             ["intra_op_threads"] = threads == 0 ? "ORT default (one per core)" : threads.ToString(CultureInfo.InvariantCulture),
-            ["spinning"] = !options.Flag("no-spin"), ["cores"] = Environment.ProcessorCount, ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
+            ["spinning"] = Spinning(options)?.ToString() ?? "default", ["ort_config"] = options.Text("ort-config", ""), ["cores"] = Environment.ProcessorCount, ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
         });
     }
 

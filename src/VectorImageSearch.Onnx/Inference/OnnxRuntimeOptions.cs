@@ -9,7 +9,7 @@ namespace VectorImageSearch.Onnx.Inference;
 /// </summary>
 public sealed record OnnxRuntimeOptions
 {
-    /// <summary>The defaults: CPU, every graph optimisation, ONNX Runtime's default thread counts.</summary>
+    /// <summary>The defaults: CPU, every graph optimisation, ONNX Runtime's default thread counts, idle workers sleep (no spinning).</summary>
     public static OnnxRuntimeOptions Default { get; } = new();
 
     /// <summary>Where the models run (default <see cref="OnnxExecutionProvider.Cpu"/>).</summary>
@@ -32,11 +32,12 @@ public sealed record OnnxRuntimeOptions
     public int InterOpThreads { get; init; }
 
     /// <summary>
-    /// Whether ONNX Runtime's worker threads spin while they wait for work (its default, <see langword="true"/>): the
-    /// lowest latency when the cores are otherwise idle, but the spinning takes CPU from other work on the same cores,
-    /// such as decoding images while indexing. <see langword="false"/> makes idle workers sleep.
+    /// Whether ONNX Runtime's worker threads spin while they wait for work (ONNX Runtime's own default) instead of
+    /// sleeping. Default <see langword="false"/>: the encoders share the cores with image decoding and with the host
+    /// application, and spinning workers take CPU from them (measured in docs/benchmarks.md, "Speed"); set
+    /// <see langword="true"/> for the lowest latency of single runs on cores that are otherwise idle.
     /// </summary>
-    public bool AllowThreadSpinning { get; init; } = true;
+    public bool AllowThreadSpinning { get; init; }
 
     /// <summary>How much the graph is rewritten at load time (default: everything).</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
