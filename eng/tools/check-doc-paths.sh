@@ -21,6 +21,7 @@ exists() { # a path or glob relative to the repository root
 }
 
 missing=0; checked=0
+set -f # words are checked as written: a glob is matched by compgen -G, not expanded by the loop
 for doc in "${docs[@]}"; do
   [ -f "$doc" ] || { echo "check-doc-paths: no such document: $doc" >&2; exit 2; }
   dir="$(dirname "$doc")"
