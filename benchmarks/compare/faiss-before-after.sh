@@ -3,7 +3,7 @@
 # with the FAISS shim as it was before a given commit (default 699445c, the single-query HNSW work of issue 12), so
 # "before" and "after" are measured in the same rounds, alternating, under the same load:
 #   benchmarks/compare/faiss-before-after.sh [--commit C] [--rounds R] [--kinds K] [--out DIR] [--before-shim FILE]
-# "before" is today's shim sources with that commit's change to vis_search.cpp reverted, built against the same FAISS and
+# "before" is today's shim sources with that commit's change to native/ reverted, built against the same FAISS and
 # loaded through VECTORIMAGESEARCH_FAISS_DIR; everything else (managed code, FAISS, index files) is shared.
 # Summarise with: python3 benchmarks/compare/summarise_before_after.py DIR/results.jsonl (ours / ours-before / Python);
 # benchmarks/compare/summarise.py DIR/results.jsonl gives the usual ours-vs-Python table of run.sh from the same file.
@@ -34,7 +34,25 @@ if [ -z "$before_shim" ]; then
   log "building the shim before $commit"
   before="$out/before"; rm -rf "$before"; mkdir -p "$before"
   cp -r "$root/src/VectorImageSearch.Faiss/native" "$before/native"
-  git -C "$root" show "$commit" -- src/VectorImageSearch.Faiss/native/vis_search.cpp | (cd "$before/native" && patch -s -R -p4)
+  change="$(git -C "$root" show "$commit" -- src/VectorImageSearch.Faiss/native/)"
+  if printf '%s\n' "$change" | (cd "$before/native" && patch -s -R -p4 --batch --dry-run) >/dev/null 2>&1; then
+    printf '%s\n' "$change" | (cd "$before/native" && patch -s -R -p4 --batch)
+  elif [ "$(git -C "$root" rev-parse --short=7 "$commit")" = 699445c ]; then
+    # 699445c changed only the HNSW search, which vis_search.cpp held then and vis_search_hnsw.cpp holds since the
+    # shim was split by concept: keep today's sources and put that file's search back as it was before the commit.
+    hnsw="$before/native/vis_search_hnsw.cpp"
+    {
+      sed -n '1,/^namespace vis {$/p' "$hnsw" | sed 's|^#include <memory>$|#include <memory>\n#include <queue>|'
+      echo
+      git -C "$root" show "$commit^:src/VectorImageSearch.Faiss/native/vis_search.cpp" |
+        sed -n '/^\/\/ HNSW search with a per-call efSearch/,/^}$/p'
+      echo
+      echo '}  // namespace vis'
+    } > "$hnsw.before"
+    mv "$hnsw.before" "$hnsw"
+  else
+    echo "The shim change of $commit does not revert cleanly on today's sources." >&2; exit 1
+  fi
   faiss_cache="${VECTORIMAGESEARCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vectorimagesearch}/faiss-1.7.3-avx2"
   bash "$root/eng/native/build-shim.sh" "$before/native" "$before/build" "$before/libvis_faiss.so" "-DFAISS_DIR=$faiss_cache/"
   before_shim="$before/libvis_faiss.so"
