@@ -65,7 +65,7 @@ public sealed partial class FaissImageStore
         }
         cancellationToken.ThrowIfCancellationRequested();
         var schema = OpenSchema();
-        RecordChecks.ValidateVector(query.Span, schema.Dimension, "The query vector", nameof(query));
+        ImageRecordChecks.ValidateVector(query.Span, schema.Dimension, "The query vector", nameof(query));
         var matches = Read(() => options.Filter is null
             ? SearchIndex(query.Span, options.K, faissOptions)
             : SearchFiltered(query.Span, options.K, options.Filter, faissOptions));

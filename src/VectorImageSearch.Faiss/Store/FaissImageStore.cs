@@ -107,7 +107,7 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(records);
         var schema = OpenSchema();
-        RecordChecks.ValidateBatch(records, schema.Dimension);
+        ImageRecordChecks.ValidateBatch(records, schema.Dimension);
         if (records.Count == 0)
         {
             return [];
@@ -275,7 +275,7 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         }
         foreach (var i in fresh)
         {
-            RecordChecks.ValidateNorm(records[i].Vector.Span, $"The vector of '{records[i].Key}'", nameof(records));
+            ImageRecordChecks.ValidateNorm(records[i].Vector.Span, $"The vector of '{records[i].Key}'", nameof(records));
         }
         if (fresh.Count > 0)
         {

@@ -18,7 +18,6 @@ namespace VectorImageSearch.VectorData.Adapter;
 /// </remarks>
 internal sealed class VectorStoreImageRecordStore(VectorStore store, string collectionName) : IImageRecordStore, IDisposable
 {
-    private const float NormTolerance = 1e-3f;
     private VectorStoreCollection<object, Dictionary<string, object?>>? _collection;
     private ImageStoreSchema? _schema;
 
@@ -69,25 +68,13 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
         ArgumentNullException.ThrowIfNull(records);
         var collection = Collection;
         var schema = _schema!;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        ImageRecordChecks.ValidateBatch(records, schema.Dimension);
         var documents = new List<Dictionary<string, object?>>(records.Count);
         var ids = new long[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            var record = records[i] ?? throw new ArgumentException($"Record {i} of the batch is null.", nameof(records));
-            if (string.IsNullOrEmpty(record.Key))
-            {
-                throw new ArgumentException($"Record {i} of the batch has an empty key.", nameof(records));
-            }
-            if (!keys.Add(record.Key))
-            {
-                throw new ArgumentException($"The key '{record.Key}' occurs twice in one batch; a batch holds each key once.", nameof(records));
-            }
-            if (record.ContentHash is null)
-            {
-                throw new ArgumentException($"The record '{record.Key}' has no content hash.", nameof(records));
-            }
-            CheckVector(record.Vector.Span, schema.Dimension, $"The vector of '{record.Key}'", nameof(records));
+            var record = records[i];
+            ImageRecordChecks.ValidateNorm(record.Vector.Span, $"The vector of '{record.Key}'", nameof(records));
             documents.Add(ImageRecordDocument.ToDocument(record, schema.ModelFingerprint));
             ids[i] = ImageRecordDocument.IdOf(record.Key);
         }
@@ -149,7 +136,7 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
             throw new ArgumentException($"A vector-store collection takes no engine parameters; {options.EngineParameters.GetType().Name} belongs to another store.", nameof(options));
         }
         var collection = Collection;
-        CheckVector(query.Span, _schema!.Dimension, "The query vector", nameof(query));
+        ImageRecordChecks.ValidateVector(query.Span, _schema!.Dimension, "The query vector", nameof(query));
         var filter = options.Filter;
         var asked = filter is null ? options.K : Math.Min(ImageStoreSearchOptions.MaxK, Math.Max(options.K * 4, 64));
         while (true)
@@ -236,25 +223,5 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
         return x.Length.CompareTo(y.Length);
 
         static int Rank(char c) => char.IsSurrogate(c) ? c + 0x10000 : c;
-    }
-
-    private static void CheckVector(ReadOnlySpan<float> vector, int dimension, string what, string parameter)
-    {
-        if (vector.Length != dimension)
-        {
-            throw new ArgumentException($"{what} has {vector.Length} values; this store holds vectors of dimension {dimension}.", parameter);
-        }
-        for (var i = 0; i < vector.Length; i++)
-        {
-            if (!float.IsFinite(vector[i]))
-            {
-                throw new ArgumentException($"{what} holds a non-finite value ({vector[i]}) at position {i}.", parameter);
-            }
-        }
-        var norm = TensorPrimitives.Norm(vector);
-        if (MathF.Abs(norm - 1f) > NormTolerance)
-        {
-            throw new ArgumentException($"{what} is not L2-normalised (its length is {norm}); normalise it before storing or searching.", parameter);
-        }
     }
 }

@@ -1,9 +1,12 @@
 using System.Numerics.Tensors;
 
-namespace VectorImageSearch.Faiss.Store;
+namespace VectorImageSearch;
 
-/// <summary>Checks what callers hand the folder store before anything changes.</summary>
-internal static class RecordChecks
+/// <summary>
+/// Checks what callers hand an <see cref="IImageRecordStore"/> before anything changes: the store seam's contract on
+/// batches and vectors, shared as source by the store packages (the FAISS folder store, the vector-store adapter).
+/// </summary>
+internal static class ImageRecordChecks
 {
     /// <summary>How far from 1 the length of a vector may be and still count as L2-normalised (float32 encoders land within 1e-5).</summary>
     private const float NormTolerance = 1e-3f;
