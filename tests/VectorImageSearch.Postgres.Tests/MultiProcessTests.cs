@@ -20,7 +20,7 @@ public sealed class MultiProcessTests(PostgresServer server) : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public async Task TwoIndexersAndAWatcherShareOneCollectionAndSeeOnlyWholeBatches()
+    public async Task Two_indexers_and_a_watcher_share_one_collection_and_see_only_whole_batches()
     {
         var a = CopyImages("a", 0, 40);
         var b = CopyImages("b", 40, 33);
@@ -43,7 +43,7 @@ public sealed class MultiProcessTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
-    public async Task AHarnessKilledMidBatchLeavesNoPartialBatchAndTheNextRunCompletesTheFolder()
+    public async Task A_harness_killed_mid_batch_leaves_no_partial_batch_and_the_next_run_completes_the_folder()
     {
         var folder = CopyImages("c", 100, 48);
         using (var first = Start("index", folder, "8", "2"))

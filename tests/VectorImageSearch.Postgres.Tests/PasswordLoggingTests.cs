@@ -8,7 +8,7 @@ namespace VectorImageSearch.Postgres.Tests;
 public sealed class PasswordLoggingTests(PostgresServer server)
 {
     [Fact]
-    public async Task ThePasswordIsNeverLogged()
+    public async Task The_password_is_never_logged()
     {
         var password = server.Password;
         Assert.True(password.Length >= 8, "the test server must use a password");

@@ -33,7 +33,7 @@ public sealed class PgvectorParameterTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task EfSearchReachesHnswAndEndsWithItsQuery()
+    public async Task EfSearch_reaches_HNSW_and_ends_with_its_query()
     {
         // One pooled connection that Npgsql does not reset (DISCARD ALL) when it goes back to the pool: a setting that leaked
         // past its query would still be set on it afterwards.
@@ -63,7 +63,7 @@ public sealed class PgvectorParameterTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task AFilteredHnswSearchScansOnUntilItHasK()
+    public async Task A_filtered_HNSW_search_scans_on_until_it_has_k()
     {
         var (store, records) = await FillAsync(new PgvectorIndexOptions());
         await using var _ = store;
@@ -79,7 +79,7 @@ public sealed class PgvectorParameterTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task ProbesReachIvfFlat()
+    public async Task Probes_reach_IVFFlat()
     {
         var (store, records) = await FillAsync(new PgvectorIndexOptions { Kind = PgvectorIndexKind.IvfFlat, Lists = 30 });
         await using var _ = store;

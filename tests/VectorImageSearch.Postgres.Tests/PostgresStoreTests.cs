@@ -45,7 +45,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task OpenMigratesOnceRecordsTheCollectionAndRefusesANewerSchema()
+    public async Task Open_migrates_once_records_the_collection_and_refuses_a_newer_schema()
     {
         var schema = "mig_" + Guid.NewGuid().ToString("N")[..12];
         await using (var store = Create(schema, "photos"))
@@ -83,7 +83,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     [InlineData("vis_collections")]
     [InlineData("ïmages")]
     [InlineData("a234567890123456789012345678901234567890123456789012345678901234")]
-    public void InvalidCollectionAndSchemaNamesAreRefusedBeforeAnySql(string name)
+    public void Invalid_collection_and_schema_names_are_refused_before_any_SQL(string name)
     {
         var e = Assert.Throws<ArgumentException>(() => Create(collection: name));
         Assert.Equal("Collection", e.ParamName);
@@ -94,14 +94,14 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public void ValidNamesAreAccepted()
+    public void Valid_names_are_accepted()
     {
         _ = Create(schema: "_s1", collection: "a");
         _ = Create(collection: "a23456789012345678901234567890123456789012345678901234567890123");
     }
 
     [Fact]
-    public async Task HostileKeysMetadataAndFiltersAreData()
+    public async Task Hostile_keys_metadata_and_filters_are_data()
     {
         await using var store = Create();
         await store.OpenAsync(Schema16);
@@ -129,7 +129,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task ABatchTheServerRejectsMidwayIsRolledBackWhole()
+    public async Task A_batch_the_server_rejects_midway_is_rolled_back_whole()
     {
         var collection = "c_" + Guid.NewGuid().ToString("N");
         await using var store = Create(collection: collection);
@@ -150,7 +150,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task ABatchCancelledWhileItsMergeWaitsIsRolledBack()
+    public async Task A_batch_cancelled_while_its_merge_waits_is_rolled_back()
     {
         var collection = "c_" + Guid.NewGuid().ToString("N");
         await using var store = Create(collection: collection);
@@ -178,7 +178,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task InvalidInputIsRefusedWithItsName()
+    public async Task Invalid_input_is_refused_with_its_name()
     {
         await using var store = Create();
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.CountAsync());
@@ -202,7 +202,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task ADataSourceWithoutUseVectorIsNamedAtOpen()
+    public async Task A_data_source_without_UseVector_is_named_at_open()
     {
         await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
         await using var store = new PostgresImageRecordStore(new PostgresImageStoreOptions { DataSource = dataSource, Schema = "store_tests", Collection = "c_" + Guid.NewGuid().ToString("N") });

@@ -12,7 +12,7 @@ public abstract partial class StoreConformanceTests
     protected virtual bool KeepsIdWhenTheVectorChanges => true;
 
     [Fact]
-    public async Task AKeyTwiceInOneBatchIsRefusedAndNothingIsWritten()
+    public async Task A_key_twice_in_one_batch_is_refused_and_nothing_is_written()
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(17, Dimension);
@@ -29,7 +29,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task AReplacedRecordKeepsItsId()
+    public async Task A_replaced_record_keeps_its_id()
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(19, Dimension);
@@ -60,7 +60,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task ListAsyncReturnsKeysInCodePointOrder()
+    public async Task ListAsync_returns_keys_in_code_point_order()
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(23, Dimension);
@@ -89,7 +89,7 @@ public abstract partial class StoreConformanceTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(ImageStoreSearchOptions.MaxK + 1)]
-    public async Task AKOutsideOneToMaxKIsRefused(int k)
+    public async Task A_k_outside_one_to_MaxK_is_refused(int k)
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(29, Dimension);

@@ -50,7 +50,7 @@ public abstract partial class StoreConformanceTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public async Task RandomOperationsMatchTheModel(int seed)
+    public async Task Random_operations_match_the_model(int seed)
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(seed, Dimension);
@@ -139,7 +139,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task ABatchThatFailsMidwayLeavesNothingVisible()
+    public async Task A_batch_that_fails_midway_leaves_nothing_visible()
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(7, Dimension);
@@ -159,7 +159,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task AnotherModelOrDimensionIsRefusedAndTheSameOneReopens()
+    public async Task Another_model_or_dimension_is_refused_and_the_same_one_reopens()
     {
         var collection = NewCollection();
         var data = new ConformanceData(11, Dimension);
@@ -190,7 +190,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task KeyPrefixesAreLiteralAndOrdinal()
+    public async Task Key_prefixes_are_literal_and_ordinal()
     {
         await using var store = await OpenAsync(NewCollection());
         var data = new ConformanceData(13, Dimension);
@@ -216,7 +216,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task ParallelWritersAndReadersSeeWholeBatches()
+    public async Task Parallel_writers_and_readers_see_whole_batches()
     {
         const int writers = 4, batches = 8, batchSize = 8;
         await using var store = await OpenAsync(NewCollection());
