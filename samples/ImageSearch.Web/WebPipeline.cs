@@ -3,7 +3,7 @@ using VectorImageSearch.Samples.Web.Api;
 
 namespace VectorImageSearch.Samples.Web;
 
-/// <summary>The web sample's request pipeline: errors as problem+json, the static page, rate-limited API, OpenAPI.</summary>
+/// <summary>The web sample's request pipeline: errors as problem+json, the static page, rate-limited API refusing cross-site writes, OpenAPI.</summary>
 public static class WebPipeline
 {
     /// <summary>Sets up the middleware and maps the page and the API.</summary>
@@ -34,6 +34,7 @@ public static class WebPipeline
         app.MapOpenApi();
         app.MapGroup("/api")
             .RequireRateLimiting(WebServices.ApiPolicy)
+            .RefuseCrossSiteWrites()
             .WithTags("Image search")
             .MapSearchEndpoints()
             .MapImageEndpoints()
