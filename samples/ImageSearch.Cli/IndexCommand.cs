@@ -41,7 +41,7 @@ internal static class IndexCommand
             await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose), store.ConnectionString(parse));
             var where = settings.IsPostgres ? $"PostgreSQL collection '{collection}'" : indexFolder;
             var search = host.Search;
-            var before = search.Count;
+            var before = await search.CountAsync(cancellationToken);
 
             IndexingReport? report = null;
             var cancelled = false;
@@ -71,14 +71,14 @@ internal static class IndexCommand
             settings.Write(indexFolder);
             if (cancelled || report is null)
             {
-                AnsiConsole.MarkupLine($"[yellow]Cancelled.[/] The index holds {search.Count} images (was {before}); saved to {Markup.Escape(where)}.");
+                AnsiConsole.MarkupLine($"[yellow]Cancelled.[/] The index holds {await search.CountAsync(CancellationToken.None)} images (was {before}); saved to {Markup.Escape(where)}.");
                 return ExitCodes.Cancelled;
             }
 
             AnsiConsole.MarkupLine($"Indexed [green]{report.Encoded}[/] images in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1}/s); " +
                                    $"{report.Unchanged} unchanged, {report.Removed} removed, [{(report.Failures.Count > 0 ? "red" : "green")}]{report.Failures.Count} failed[/].");
             AnsiConsole.MarkupLine($"[grey]Time: {Markup.Escape(report.Timings.ToString())}.[/]");
-            AnsiConsole.MarkupLine($"The index holds {search.Count} images; saved to {Markup.Escape(where)}.");
+            AnsiConsole.MarkupLine($"The index holds {await search.CountAsync(CancellationToken.None)} images; saved to {Markup.Escape(where)}.");
             if (report.Failures.Count == 0)
             {
                 return ExitCodes.Success;

@@ -8,8 +8,15 @@ namespace VectorImageSearch;
 /// </summary>
 public interface IImageSearch : IDisposable
 {
-    /// <summary>The number of images in the index.</summary>
+    /// <summary>
+    /// The number of images in the index. With a database store this waits for the database; prefer
+    /// <see cref="CountAsync"/> there.
+    /// </summary>
     long Count { get; }
+
+    /// <summary>The number of images in the index, asked of the store without blocking a thread.</summary>
+    /// <param name="cancellationToken">Cancels the question (a database store passes it to the database).</param>
+    Task<long> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(Count);
 
     /// <summary>
     /// Indexes the image files of <paramref name="directory"/> (recursively and by extension, as the options say).

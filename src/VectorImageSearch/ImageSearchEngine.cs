@@ -78,6 +78,14 @@ public sealed partial class ImageSearchEngine : IImageSearch
         }
     }
 
+    /// <inheritdoc />
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.CountAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// For a FAISS store, the factory string of the vector index in use (it changes as "Auto" grows, or once an IVF index
     /// can be trained); for another store, the store's type name.

@@ -23,12 +23,12 @@ internal static class IndexingEndpoints
         return api;
     }
 
-    private static StatusResponse GetStatus(
-        ImageSearchEngine engine, IndexingCoordinator indexing, WebPaths paths, IOptions<ImageSearchOptions> library, IOptions<ImageSearchWebOptions> options)
+    private static async Task<StatusResponse> GetStatus(ImageSearchEngine engine, IndexingCoordinator indexing, WebPaths paths,
+        IOptions<ImageSearchOptions> library, IOptions<ImageSearchWebOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         return new StatusResponse(
-            engine.Count,
+            await engine.CountAsync(cancellationToken),
             ModelDescription.Name(library.Value),
             engine.ModelFingerprint,
             engine.Dimension,

@@ -109,6 +109,7 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
 
         using var engine = new SearchFactory(o => o.IndexPath = copy);
         Assert.Throws<IndexFormatException>(() => engine.Search.Count);
+        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.CountAsync());
         Assert.Throws<IndexFormatException>(() => engine.Search.Count);
         await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SaveAsync());
         await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SearchAsync("a red circle"));

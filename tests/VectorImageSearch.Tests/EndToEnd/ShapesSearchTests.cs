@@ -6,11 +6,13 @@ namespace VectorImageSearch.Tests.EndToEnd;
 public sealed class ShapesSearchTests(ShapesIndexFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public void All_720_shapes_are_indexed_without_failures()
+    public async Task All_720_shapes_are_indexed_without_failures()
     {
         Assert.Empty(fixture.Report.Failures);
         Assert.Equal(720, fixture.Report.Encoded);
         Assert.Equal(720, fixture.Search.Count);
+        Assert.Equal(720, await fixture.Search.CountAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fixture.Search.CountAsync(new CancellationToken(canceled: true)));
     }
 
     [Fact]
