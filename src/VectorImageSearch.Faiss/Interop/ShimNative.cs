@@ -11,6 +11,10 @@ internal static unsafe partial class ShimNative
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_get_num_threads")]
     public static partial int GetNumThreads();
 
+    /// <summary>The OpenMP team size the calling thread's last <see cref="Search"/> ran with (0 before the first).</summary>
+    [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_last_search_threads")]
+    public static partial int LastSearchThreads();
+
     [LibraryImport(FaissNativeLibraries.Shim, EntryPoint = "vis_faiss_set_num_threads")]
     public static partial void SetNumThreads(int threads);
 

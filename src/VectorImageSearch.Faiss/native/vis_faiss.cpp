@@ -38,7 +38,14 @@ class ThreadScope {
   bool active_;
 };
 
+// The OpenMP team size the calling thread's last vis_faiss_search ran with.
+thread_local int last_search_threads = 0;
+
 }  // namespace
+
+// The OpenMP team size the calling thread's last vis_faiss_search ran with (0 before the first): what a thread
+// setting did, observable from outside.
+VIS_EXPORT int vis_faiss_last_search_threads() { return last_search_threads; }
 
 // The number of OpenMP threads FAISS uses for the calls that follow on this thread.
 VIS_EXPORT int vis_faiss_get_num_threads() { return omp_get_max_threads(); }
@@ -59,6 +66,7 @@ VIS_EXPORT int vis_faiss_search(const faiss::Index* index, int64_t n, const floa
       throw std::invalid_argument("vis_faiss_search: invalid argument");
     }
     ThreadScope scope(threads);
+    last_search_threads = omp_get_max_threads();
     vis::search(index, n, x, k, vis::SearchOptions{nprobe, ef_search, filter, exact_fraction}, distances, labels);
   });
 }

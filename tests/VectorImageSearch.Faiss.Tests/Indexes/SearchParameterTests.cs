@@ -78,7 +78,7 @@ public sealed class SearchParameterTests
     }
 
     [Fact]
-    public void Threads_setting_gives_the_same_results_and_does_not_leak_to_the_thread()
+    public void Threads_setting_reaches_the_search_gives_the_same_results_and_does_not_leak_to_the_thread()
     {
         var (data, queries) = ClusteredVectors.GenerateWithQueries(3000, 30, Dimension, seed: 13);
         using var index = FaissIndex.Create(Dimension, IndexSpec.IvfFlat(nlist: 32, nprobe: 4), VectorMetric.InnerProduct);
@@ -86,9 +86,15 @@ public sealed class SearchParameterTests
         index.Add(data);
         var before = ShimNative.GetNumThreads();
         var all = SearchIds(index, queries, null);
-        index.Threads = 1;
-        Assert.Equal(all, SearchIds(index, queries, null));
-        Assert.Equal(before, ShimNative.GetNumThreads());
+        Assert.Equal(before, ShimNative.LastSearchThreads());
+        // 1 and 3: at least one differs from the default team size on any machine, so an ignored setting shows.
+        foreach (var threads in new[] { 1, 3 })
+        {
+            index.Threads = threads;
+            Assert.Equal(all, SearchIds(index, queries, null));
+            Assert.Equal(threads, ShimNative.LastSearchThreads());
+            Assert.Equal(before, ShimNative.GetNumThreads());
+        }
         Assert.Throws<ArgumentOutOfRangeException>(() => index.Threads = -1);
     }
 
