@@ -71,7 +71,22 @@ public sealed partial class FaissIndex
     public void Save(string path) => SaveCore(path, beforeCommit: null);
 
     /// <summary>Serialises the index into one array (at most <see cref="Array.MaxLength"/> bytes; use <see cref="Save"/> beyond).</summary>
-    public unsafe byte[] ToBytes()
+    public unsafe byte[] ToBytes() => WithSerialized(static (data, size) =>
+    {
+        if (size > (nuint)Array.MaxLength)
+        {
+            throw new NotSupportedException($"The index takes {size} bytes, more than one .NET array holds; use Save(path).");
+        }
+        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
+        new ReadOnlySpan<byte>((void*)data, (int)size).CopyTo(bytes);
+        return bytes;
+    });
+
+    /// <summary>The size of the serialised index in bytes (what <see cref="Save"/> writes), measured by serialising it once in native memory.</summary>
+    internal long SerializedSize() => WithSerialized(static (_, size) => checked((long)size));
+
+    /// <summary>Serialises the index into a native buffer under the read lock, hands it to <paramref name="read"/> and frees it.</summary>
+    private unsafe T WithSerialized<T>(Func<IntPtr, nuint, T> read)
     {
         _lock.EnterReadLock();
         try
@@ -88,48 +103,12 @@ public sealed partial class FaissIndex
                 }
                 try
                 {
-                    if (size > (nuint)Array.MaxLength)
-                    {
-                        throw new NotSupportedException($"The index takes {size} bytes, more than one .NET array holds; use Save(path).");
-                    }
-                    var bytes = GC.AllocateUninitializedArray<byte>((int)size);
-                    new ReadOnlySpan<byte>((void*)data, (int)size).CopyTo(bytes);
-                    return bytes;
+                    return read(data, size);
                 }
                 finally
                 {
                     ShimNative.FreeBuffer(data);
                 }
-            }
-            finally
-            {
-                temporary?.Dispose();
-            }
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
-
-    /// <summary>The size of the serialised index in bytes (what <see cref="Save"/> writes), measured by serialising it once in native memory.</summary>
-    internal unsafe long SerializedSize()
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            var handle = SerializableHandle(out var temporary);
-            try
-            {
-                Span<byte> error = stackalloc byte[ShimNative.ErrorBufferSize];
-                IntPtr data;
-                nuint size;
-                fixed (byte* e = error)
-                {
-                    ShimNative.Check(ShimNative.Serialize(handle, out data, out size, e, (nuint)error.Length), error, "serialise the index");
-                }
-                ShimNative.FreeBuffer(data);
-                return checked((long)size);
             }
             finally
             {
