@@ -12,21 +12,10 @@ public sealed class ImageSearchBuilderTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private string CopyShapes(string name, int skip, int count)
-    {
-        var folder = _temp.Combine(name);
-        Directory.CreateDirectory(folder);
-        foreach (var label in ShapeLabel.All.Skip(skip).Take(count))
-        {
-            File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
-        }
-        return folder;
-    }
-
     [Fact]
     public async Task AddClip_then_UseFaiss_indexes_into_the_given_spec_and_folder()
     {
-        var images = CopyShapes("images", 0, 6);
+        var images = _temp.CopyShapes("images", 0, 6);
         var index = _temp.Combine("index");
         var services = new ServiceCollection();
         services.AddImageSearch().AddClip(RepoPaths.ClipTinyShapes).UseFaiss("HNSW16", index);
@@ -50,7 +39,7 @@ public sealed class ImageSearchBuilderTests : IDisposable
     [InlineData(false)]
     public async Task Encoders_the_app_registers_before_or_after_are_the_ones_used_and_no_model_path_is_demanded(bool registerFirst)
     {
-        var images = CopyShapes("images", 0, 5);
+        var images = _temp.CopyShapes("images", 0, 5);
         using var imageEncoder = new CountingImageEncoder();
         using var textEncoder = new CountingTextEncoder();
         var services = new ServiceCollection();
@@ -78,7 +67,7 @@ public sealed class ImageSearchBuilderTests : IDisposable
     [Fact]
     public async Task An_image_encoder_of_the_app_without_a_text_encoder_makes_an_image_only_search()
     {
-        var images = CopyShapes("images", 0, 4);
+        var images = _temp.CopyShapes("images", 0, 4);
         using var imageEncoder = new CountingImageEncoder();
         var services = new ServiceCollection();
         services.AddSingleton<IImageEncoder>(imageEncoder);
@@ -97,8 +86,8 @@ public sealed class ImageSearchBuilderTests : IDisposable
     [Fact]
     public async Task Two_named_collections_in_one_app_are_independent_and_resolve_by_key()
     {
-        var red = CopyShapes("first", 0, 8);
-        var blue = CopyShapes("second", 8, 5);
+        var red = _temp.CopyShapes("first", 0, 8);
+        var blue = _temp.CopyShapes("second", 8, 5);
         var services = new ServiceCollection();
         services.AddImageSearch("first").AddClip(RepoPaths.ClipTinyShapes).UseFaiss("Flat");
         services.AddImageSearch("second").AddClip(RepoPaths.ClipTinyShapes).UseFaiss("HNSW16", _temp.Combine("second-index"));

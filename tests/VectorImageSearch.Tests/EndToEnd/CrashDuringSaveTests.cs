@@ -12,8 +12,8 @@ public sealed class CrashDuringSaveTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_process_killed_at_random_moments_while_saving_leaves_the_old_or_the_new_index_never_an_error()
     {
-        var oldImages = CopyShapes("old", 0, 20);
-        var newImages = CopyShapes("new", 20, 20);
+        var oldImages = _temp.CopyShapes("old", 0, 20);
+        var newImages = _temp.CopyShapes("new", 20, 20);
         var pristine = _temp.Combine("pristine");
         using (var factory = new SearchFactory(o => o.IndexPath = pristine))
         {
@@ -51,17 +51,6 @@ public sealed class CrashDuringSaveTests(ITestOutputHelper output) : IDisposable
         }
         output.WriteLine($"20 kills: {sawOld} left the old index, {sawNew} the new one");
         Assert.Equal(20, sawOld + sawNew);
-    }
-
-    private string CopyShapes(string name, int skip, int count)
-    {
-        var folder = _temp.Combine(name);
-        Directory.CreateDirectory(folder);
-        foreach (var label in ShapeLabel.All.Skip(skip).Take(count))
-        {
-            File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
-        }
-        return folder;
     }
 
     private static void CopyFolder(string from, string to)

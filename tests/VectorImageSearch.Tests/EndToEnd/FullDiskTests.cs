@@ -35,8 +35,8 @@ public sealed class FullDiskTests : IDisposable
         Assert.True(code == 0, $"This test mounts a 512 KiB tmpfs and needs root (it runs as root here and in CI): mount failed with {code}: {error}");
         _mounted = true;
         var indexPath = Path.Combine(_mount, "index");
-        var first = CopyShapes("first", 0, 40);
-        var second = CopyShapes("second", 40, 200);
+        var first = _temp.CopyShapes("first", 0, 40);
+        var second = _temp.CopyShapes("second", 40, 200);
         using var factory = new SearchFactory(o => o.IndexPath = indexPath);
         await factory.Search.IndexDirectoryAsync(first);
         await factory.Search.SaveAsync();
@@ -60,17 +60,6 @@ public sealed class FullDiskTests : IDisposable
         await factory.Search.SaveAsync();
         using var after = new SearchFactory(o => o.IndexPath = indexPath);
         Assert.Equal(240, after.Search.Count);
-    }
-
-    private string CopyShapes(string name, int skip, int count)
-    {
-        var folder = _temp.Combine(name);
-        Directory.CreateDirectory(folder);
-        foreach (var label in ShapeLabel.All.Skip(skip).Take(count))
-        {
-            File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
-        }
-        return folder;
     }
 
     private static (int Code, string Error) Run(string program, params string[] arguments)

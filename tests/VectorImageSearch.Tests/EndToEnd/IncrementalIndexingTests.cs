@@ -9,16 +9,7 @@ public sealed class IncrementalIndexingTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private string CopyShapes(int count, string folderName = "images")
-    {
-        var folder = _temp.Combine(folderName);
-        Directory.CreateDirectory(folder);
-        foreach (var label in ShapeLabel.All.Take(count))
-        {
-            File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
-        }
-        return folder;
-    }
+    private string CopyShapes(int count, string folderName = "images") => _temp.CopyShapes(folderName, 0, count);
 
     [Fact]
     public async Task A_second_run_encodes_only_new_and_changed_files_and_drops_deleted_ones()

@@ -34,6 +34,18 @@ internal sealed class TempFolder : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Copies <paramref name="count"/> sample shapes, from the <paramref name="skip"/>th on, into the subfolder <paramref name="name"/>.</summary>
+    public string CopyShapes(string name, int skip, int count)
+    {
+        var folder = Combine(name);
+        Directory.CreateDirectory(folder);
+        foreach (var label in ShapeLabel.All.Skip(skip).Take(count))
+        {
+            File.Copy(label.Path, System.IO.Path.Combine(folder, System.IO.Path.GetFileName(label.Path)));
+        }
+        return folder;
+    }
+
     public void Dispose()
     {
         try

@@ -20,8 +20,8 @@ public sealed class StreamingFolderIndexingTests : IDisposable
     [InlineData(true)]
     public async Task A_link_back_to_the_parent_completes_and_indexes_every_image_once(bool follow)
     {
-        var folder = CopyShapes("photos", 0, 6);
-        CopyShapes(Path.Combine("photos", "sub"), 6, 4);
+        var folder = _temp.CopyShapes("photos", 0, 6);
+        _temp.CopyShapes(Path.Combine("photos", "sub"), 6, 4);
         Directory.CreateSymbolicLink(Path.Combine(folder, "sub", "up"), folder);
         using var factory = new SearchFactory(o => o.FollowSymbolicLinks = follow);
 
@@ -35,8 +35,8 @@ public sealed class StreamingFolderIndexingTests : IDisposable
     [Fact]
     public async Task FollowSymbolicLinks_binds_from_configuration_and_walks_a_linked_folder()
     {
-        var folder = CopyShapes("photos", 0, 3);
-        var outside = CopyShapes("elsewhere", 3, 2);
+        var folder = _temp.CopyShapes("photos", 0, 3);
+        var outside = _temp.CopyShapes("elsewhere", 3, 2);
         Directory.CreateSymbolicLink(Path.Combine(folder, "linked"), outside);
 
         async Task<int> EncodedAsync(string? follow)
@@ -83,7 +83,7 @@ public sealed class StreamingFolderIndexingTests : IDisposable
     [Fact]
     public async Task A_token_cancelled_before_the_call_gives_a_cancelled_task_without_scanning()
     {
-        var folder = CopyShapes("photos", 0, 2);
+        var folder = _temp.CopyShapes("photos", 0, 2);
         using var factory = new SearchFactory();
 
         var run = factory.Search.IndexDirectoryAsync(folder, cancellationToken: new CancellationToken(canceled: true));
@@ -106,7 +106,7 @@ public sealed class StreamingFolderIndexingTests : IDisposable
     [Fact]
     public async Task Files_that_vanish_or_change_after_they_were_planned_are_reported_and_the_rest_indexed()
     {
-        var folder = CopyShapes("photos", 0, 4);
+        var folder = _temp.CopyShapes("photos", 0, 4);
         var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
         using var factory = new SearchFactory();
         var encoder = factory.Services.GetRequiredService<IImageEncoder>();
@@ -129,17 +129,6 @@ public sealed class StreamingFolderIndexingTests : IDisposable
         Assert.Contains("changed while it was being indexed", changed.Reason);
         var vanished = Assert.Single(result.Failures, f => f.Key == files[2]);
         Assert.Contains("cannot be read", vanished.Reason);
-    }
-
-    private string CopyShapes(string name, int skip, int count)
-    {
-        var folder = _temp.Combine(name);
-        Directory.CreateDirectory(folder);
-        foreach (var label in ShapeLabel.All.Skip(skip).Take(count))
-        {
-            File.Copy(label.Path, Path.Combine(folder, Path.GetFileName(label.Path)));
-        }
-        return folder;
     }
 
     /// <summary>Cancels the run on its first progress report (reported synchronously, on the run's own thread).</summary>
