@@ -20,18 +20,9 @@ public sealed class FacadeOverVectorStoreTests(PostgresServer server) : IDisposa
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private static string[] Shapes => Directory.GetFiles(Path.Combine(RepoPaths.Shapes, "images")).Order(StringComparer.Ordinal).ToArray();
+    private static IReadOnlyList<string> Shapes => SampleShapes.Files;
 
-    private string CopyShapes(int count, string name = "images")
-    {
-        var folder = Path.Combine(_temp, name);
-        Directory.CreateDirectory(folder);
-        foreach (var file in Shapes.Take(count))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-        return folder;
-    }
+    private string CopyShapes(int count, string name = "images") => SampleShapes.CopyFirst(count, Path.Combine(_temp, name));
 
     private VectorStore NewVectorStore(string backend) => backend switch
     {
