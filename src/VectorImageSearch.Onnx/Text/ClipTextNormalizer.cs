@@ -71,17 +71,7 @@ internal static class ClipTextNormalizer
     /// <summary>Strips <see cref="IsPythonSpace"/> at both ends and turns each run of <see cref="IsRegexSpace"/> into one space.</summary>
     internal static string CleanWhitespace(string text)
     {
-        var start = 0;
-        var end = text.Length;
-        while (start < end && IsPythonSpace(text[start]))
-        {
-            start++;
-        }
-
-        while (end > start && IsPythonSpace(text[end - 1]))
-        {
-            end--;
-        }
+        var (start, end) = PythonStripped(text);
 
         var span = text.AsSpan(start, end - start);
         var needsWork = false;
@@ -118,11 +108,9 @@ internal static class ClipTextNormalizer
         return builder.ToString();
     }
 
-    /// <summary>Aligned <see cref="CleanWhitespace(string)"/>: a collapsed run becomes one space standing for the whole run.</summary>
-    private static string CleanWhitespace(string text, ref TextAlignment alignment)
+    /// <summary>The range of <paramref name="text"/> that Python's <c>str.strip()</c> keeps.</summary>
+    private static (int Start, int End) PythonStripped(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        var result = new TextAlignment.Builder(text.Length);
         var start = 0;
         var end = text.Length;
         while (start < end && IsPythonSpace(text[start]))
@@ -134,6 +122,16 @@ internal static class ClipTextNormalizer
         {
             end--;
         }
+
+        return (start, end);
+    }
+
+    /// <summary>Aligned <see cref="CleanWhitespace(string)"/>: a collapsed run becomes one space standing for the whole run.</summary>
+    private static string CleanWhitespace(string text, ref TextAlignment alignment)
+    {
+        var builder = new StringBuilder(text.Length);
+        var result = new TextAlignment.Builder(text.Length);
+        var (start, end) = PythonStripped(text);
 
         for (var i = start; i < end; i++)
         {
