@@ -8,7 +8,10 @@ out="${1:?usage: eng/nuget/pack.sh <output-folder>}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mkdir -p "$out"; out="$(cd "$out" && pwd)"
 cd "$repo"
-dotnet pack eng/nuget/Packages.slnf -c Release -nologo -v quiet -clp:NoSummary -o "$out"
+# Build first, then pack what was built: packing a solution filter with builds in parallel once left a package
+# without its own assembly (VectorImageSearch.Postgres, whose reference VectorData another pack was building).
+dotnet build eng/nuget/Packages.slnf -c Release -nologo -v quiet -clp:NoSummary
+dotnet pack eng/nuget/Packages.slnf -c Release --no-build -nologo -v quiet -clp:NoSummary -o "$out"
 n="$(ls "$out"/VectorImageSearch*.nupkg 2>/dev/null | wc -l)"
 [ "$n" -ge 5 ] || { echo "pack.sh: expected 5 packages in $out, found $n" >&2; exit 1; }
 ls -l "$out"
