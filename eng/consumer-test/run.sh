@@ -98,14 +98,17 @@ step "dotnet add package Microsoft.ML.OnnxRuntime --version $ort_version (the ap
 dotnet add package Microsoft.ML.OnnxRuntime --version "$ort_version" > "$work/add-ort.log" 2>&1 || { cat "$work/add-ort.log"; fail "dotnet add package Microsoft.ML.OnnxRuntime failed"; }
 [ -z "$(find "$app" -name '*.so*')" ] || fail "native files in the app folder before the build"
 onnx_nupkg="$(ls "$feed"/VectorImageSearch.Onnx.[0-9]*.nupkg | head -1)"
-! unzip -l "$onnx_nupkg" | grep -qiE 'onnxruntime[^/]*\.(so|dll|dylib)' || fail "$(basename "$onnx_nupkg") ships an ONNX Runtime native file: it must come from the app's ONNX Runtime package"
+# Listings are read whole before grep: under pipefail, `unzip -l | grep -q` fails when grep stops at its first match
+# and unzip dies of SIGPIPE (it did once in CI, reporting a package that had the file as lacking it).
+onnx_listing="$(unzip -l "$onnx_nupkg")"
+! grep -qiE 'onnxruntime[^/]*\.(so|dll|dylib)' <<< "$onnx_listing" || fail "$(basename "$onnx_nupkg") ships an ONNX Runtime native file: it must come from the app's ONNX Runtime package"
 grep -q '"Microsoft.ML.OnnxRuntime.Managed/' "$app/obj/project.assets.json" || fail "the app does not get Microsoft.ML.OnnxRuntime.Managed through VectorImageSearch"
-! unzip -l "$onnx_nupkg" | grep -qE ' runtimes/' || fail "$(basename "$onnx_nupkg") ships native files of its own: ONNX Runtime's come from the app's package, libvips' from NetVips.Native"
+! grep -qE ' runtimes/' <<< "$onnx_listing" || fail "$(basename "$onnx_nupkg") ships native files of its own: ONNX Runtime's come from the app's package, libvips' from NetVips.Native"
 pg_nupkg="$(ls "$feed"/VectorImageSearch.Postgres.[0-9]*.nupkg 2>/dev/null | head -1)"
 [ -n "$pg_nupkg" ] || fail "no VectorImageSearch.Postgres.<version>.nupkg in $feed"
-unzip -l "$pg_nupkg" | grep -qF 'lib/net10.0/VectorImageSearch.Postgres.dll' || fail "$(basename "$pg_nupkg") has no lib/net10.0/VectorImageSearch.Postgres.dll"
+grep -qF 'lib/net10.0/VectorImageSearch.Postgres.dll' <<< "$(unzip -l "$pg_nupkg")" || fail "$(basename "$pg_nupkg") has no lib/net10.0/VectorImageSearch.Postgres.dll"
 npgsql_version="$(vis_version VisNpgsqlVersion)"
-unzip -p "$pg_nupkg" '*.nuspec' | grep -qE "dependency id=\"Npgsql\" version=\"\\[?${npgsql_version//./\\.}[\",]" \
+grep -qE "dependency id=\"Npgsql\" version=\"\\[?${npgsql_version//./\\.}[\",]" <<< "$(unzip -p "$pg_nupkg" '*.nuspec')" \
   || fail "$(basename "$pg_nupkg") does not depend on Npgsql $npgsql_version"
 
 # 3. The quick start, from the README inside the restored package.
@@ -142,7 +145,7 @@ grep -v '^[0-9]*/[0-9]* ' "$work/run.log" | tail -n 8
 [ "$run_status" = 0 ] || { cat "$work/run.log"; fail "the app exited with $run_status"; }
 
 # 5. Checks.
-top="$(grep -E '^1\. ' "$work/run.log" | head -1)"
+top="$(grep -m1 -E '^1\. ' "$work/run.log")"
 [ -n "$top" ] || fail "no '1. <score> <file>' line in the app's output"
 [[ "$top" == *red_circle* ]] || fail "the top hit for \"a red circle\" is not a red circle: $top"
 step "top hit: $top"
@@ -201,7 +204,7 @@ dotnet "$work/pub-gpu/ConsumerApp.dll" > "$work/run-gpu.log" 2>&1
 gpu_status=$?
 set -e
 if command -v nvidia-smi > /dev/null && nvidia-smi > /dev/null 2>&1; then
-  [ "$gpu_status" = 0 ] && grep -E '^1\. ' "$work/run-gpu.log" | head -1 | grep -q red_circle \
+  [ "$gpu_status" = 0 ] && [[ "$(grep -m1 -E '^1\. ' "$work/run-gpu.log")" == *red_circle* ]] \
     || { cat "$work/run-gpu.log"; fail "on this GPU machine the CUDA variant did not find a red circle first"; }
   step "GPU variant ran on CUDA: $(grep -E '^1\. ' "$work/run-gpu.log" | head -1)"
 else

@@ -20,7 +20,7 @@ dotnet publish "$root/tests/VectorImageSearch.GpuCheck" -c Release -r linux-x64 
 [ -f "$work/app/libonnxruntime_providers_cuda.so" ] || { echo "eng/gpu/pack.sh: the publish carries no CUDA provider library" >&2; exit 1; }
 
 for lib in libopenblas.so.0 libgfortran.so.5 libquadmath.so.0 libgomp.so.1; do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !found { print $NF; found = 1 }')
   [ -n "$path" ] || { echo "eng/gpu/pack.sh: $lib not found (bash eng/native/faiss.sh installs it)" >&2; exit 1; }
   cp -L "$path" "$work/app/"
 done

@@ -17,7 +17,7 @@ rm -rf "$stage/app"; mkdir -p "$stage"
 cat "$parts"/part-* | zstd -q -d --long=27 | tar -x -C "$stage"
 
 # CUDA and cuDNN: a system install if the loader knows one, otherwise the lib folders of the nvidia-* wheels.
-if ! ldconfig -p | grep -q 'libcudnn.so.9'; then
+if ! grep -q 'libcudnn.so.9' <<< "$(ldconfig -p)"; then
   wheels=$(python3 -c 'import nvidia, os; print(os.pathsep.join(nvidia.__path__))' 2>/dev/null || true)
   dirs=$(IFS=:; for w in $wheels; do find "$w" -maxdepth 3 -type d -name lib; done | paste -sd:)
   export LD_LIBRARY_PATH="$dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

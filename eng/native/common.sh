@@ -28,7 +28,7 @@ vis_need_cmd() {
 # vis_apt_install PKG...: install Debian packages when missing; without root, stop and print the command.
 vis_apt_install() {
   local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  for p in "$@"; do [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     vis_die "Debian packages missing: ${missing[*]}. Run: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
