@@ -96,7 +96,10 @@ internal sealed class EncoderChecks(string clipModel, IReadOnlyList<ImageInput> 
         }
         catch (Exception e) when (e is ModelLoadException or InvalidOperationException)
         {
-            return new("cuda: a device id that does not exist fails clearly", true, $"{e.GetType().Name}: {Shorten(e.Message)}");
+            // Clearly: the message names the device, and does not send the user after packages they already have.
+            var named = e.Message.Contains($"no CUDA device {missingDevice}", StringComparison.Ordinal)
+                && !e.Message.Contains("It is part of", StringComparison.Ordinal);
+            return new("cuda: a device id that does not exist fails clearly", named, $"{e.GetType().Name}: {Shorten(e.Message)}");
         }
     }
 

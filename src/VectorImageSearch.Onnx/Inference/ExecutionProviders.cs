@@ -47,24 +47,33 @@ internal static partial class ExecutionProviders
         error is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException;
 
     /// <summary>The exception for a provider that failed with <paramref name="error"/> while ONNX Runtime logged <paramref name="log"/>.</summary>
-    public static ExecutionProviderUnavailableException Unavailable(OnnxExecutionProvider provider, Exception error, IReadOnlyList<string> log, bool logCaptured)
+    public static ExecutionProviderUnavailableException Unavailable(OnnxExecutionProvider provider, Exception error, IReadOnlyList<string> log, bool logCaptured, int deviceId = 0)
     {
         var missing = MissingLibraries([error.Message, .. log]);
         var notInBuild = error is EntryPointNotFoundException || error.Message.Contains("not enabled in this build", StringComparison.OrdinalIgnoreCase)
             || error.Message.Contains("not supported in this build", StringComparison.OrdinalIgnoreCase);
         var (name, package, needs) = Requirements(provider);
         var message = new System.Text.StringBuilder();
-        message.Append($"The {name} execution provider could not be enabled. ");
-        message.Append(notInBuild
-            ? $"The ONNX Runtime package this application references has no {name} provider{ProviderLibrary(provider)}; add {package}. "
-            : $"It is part of {package}, and it needs {needs}. ");
-        if (!notInBuild)
+        var deviceProblem = missing.Count == 0 && !notInBuild ? DeviceProblem([error.Message, .. log], deviceId) : null;
+        if (deviceProblem is not null)
+        {
+            // The provider and its libraries loaded; CUDA itself refused the device, so the package advice would mislead.
+            message.Append($"The {name} execution provider loaded but could not use device {deviceId}: {deviceProblem} ");
+        }
+        else
+        {
+            message.Append($"The {name} execution provider could not be enabled. ");
+            message.Append(notInBuild
+                ? $"The ONNX Runtime package this application references has no {name} provider{ProviderLibrary(provider)}; add {package}. "
+                : $"It is part of {package}, and it needs {needs}. ");
+        }
+        if (deviceProblem is null && !notInBuild)
         {
             message.Append(missing.Count > 0
                 ? $"ONNX Runtime could not load: {string.Join(", ", missing)}. "
                 : "ONNX Runtime named no missing library. ");
         }
-        else if (needs.Length > 0)
+        else if (notInBuild && needs.Length > 0)
         {
             message.Append($"It also needs {needs}. ");
         }
@@ -110,6 +119,32 @@ internal static partial class ExecutionProviders
         return result;
     }
 
+    /// <summary>
+    /// What CUDA said about the device, in words, when <paramref name="lines"/> carry a CUDA error (ONNX Runtime writes
+    /// "CUDA failure 101: invalid device ordinal ; GPU=…"); null when they carry none.
+    /// </summary>
+    public static string? DeviceProblem(IEnumerable<string> lines, int deviceId)
+    {
+        foreach (var line in lines)
+        {
+            var match = CudaFailure().Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+            var reason = match.Groups["reason"].Value.Trim();
+            return match.Groups["code"].Value switch
+            {
+                "101" => $"this machine has no CUDA device {deviceId} (device ids count from 0, and CUDA_VISIBLE_DEVICES limits which GPUs a process sees; nvidia-smi lists them). CUDA said: {reason} (error 101).",
+                "100" => $"no CUDA device is visible to this process (check the NVIDIA driver with nvidia-smi, and CUDA_VISIBLE_DEVICES). CUDA said: {reason} (error 100).",
+                "35" => $"the NVIDIA driver is older than CUDA 13 needs; update the driver. CUDA said: {reason} (error 35).",
+                "2" => $"the GPU is out of memory. CUDA said: {reason} (error 2).",
+                var code => $"CUDA reported error {code}: {reason}.",
+            };
+        }
+        return null;
+    }
+
     /// <summary>" (it ships no libonnxruntime_providers_x.so)" for the providers that live in a library of their own.</summary>
     private static string ProviderLibrary(OnnxExecutionProvider provider)
     {
@@ -138,4 +173,7 @@ internal static partial class ExecutionProviders
     // dlopen: "libcublasLt.so.13: cannot open shared object file"; Windows: "LoadLibrary failed with error 126 ... when trying to load "x.dll"".
     [GeneratedRegex(@"(?<lib>[A-Za-z0-9_.+\-]+\.(?:so(?:\.[0-9]+)*|dll|dylib))(?::\s*cannot open shared object file|""?\s*(?:with error|failed|was not found|not found)|\s+not found)", RegexOptions.CultureInvariant)]
     private static partial Regex CannotOpen();
+
+    [GeneratedRegex(@"CUDA failure (?<code>[0-9]+):\s*(?<reason>[^;\r\n]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex CudaFailure();
 }

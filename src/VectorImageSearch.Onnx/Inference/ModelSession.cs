@@ -144,7 +144,7 @@ internal sealed class ModelSession : IDisposable
             }
             catch (Exception e) when (ExecutionProviders.IsUnavailable(e))
             {
-                throw ExecutionProviders.Unavailable(provider, e, [.. capture.Lines], OnnxRuntimeEnvironment.CapturesLog);
+                throw ExecutionProviders.Unavailable(provider, e, [.. capture.Lines], OnnxRuntimeEnvironment.CapturesLog, options.DeviceId);
             }
         }
         options.ConfigureSessionOptions?.Invoke(sessionOptions);

@@ -100,6 +100,29 @@ public sealed class ExecutionProviderTests
     }
 
     [Fact]
+    public void A_device_that_cuda_refuses_is_named_instead_of_the_package_advice()
+    {
+        // What ONNX Runtime 1.31's CUDA provider threw on an H100 machine asked for device 57 (2026-11-27), shortened.
+        var error = new InvalidOperationException(
+            "[ErrorCode:Fail] /onnxruntime_src/onnxruntime/core/providers/cuda/cuda_execution_provider.cc:110 "
+            + "CUDA failure 101: invalid device ordinal ; GPU=57 ; hostname=gpu ; expr=cudaSetDevice(info_.device_id);");
+        var unavailable = ExecutionProviders.Unavailable(OnnxExecutionProvider.Cuda, error, [], logCaptured: true, deviceId: 57);
+        Assert.StartsWith("The CUDA execution provider loaded but could not use device 57: this machine has no CUDA device 57", unavailable.Message);
+        Assert.Contains("invalid device ordinal (error 101)", unavailable.Message);
+        Assert.DoesNotContain("It is part of", unavailable.Message);
+        Assert.Empty(unavailable.MissingLibraries);
+    }
+
+    [Fact]
+    public void A_missing_library_keeps_the_package_advice_even_when_cuda_also_complains()
+    {
+        string[] log = ["[error] libcudnn.so.9: cannot open shared object file: No such file or directory", "CUDA failure 35: driver too old"];
+        var unavailable = ExecutionProviders.Unavailable(OnnxExecutionProvider.Cuda, new InvalidOperationException("Failed"), log, logCaptured: true, deviceId: 0);
+        Assert.Contains("It is part of Microsoft.ML.OnnxRuntime.Gpu.Linux", unavailable.Message);
+        Assert.Contains("ONNX Runtime could not load: libcudnn.so.9", unavailable.Message);
+    }
+
+    [Fact]
     public void Bad_counts_are_refused_before_onnx_runtime_sees_them()
     {
         var options = new ClipEncoderOptions { ModelFolder = RepoPaths.ClipTinyShapes, OnnxRuntime = new OnnxRuntimeOptions { IntraOpThreads = -1 } };
