@@ -102,7 +102,8 @@ public sealed class ExecutionProviderTests
     [Fact]
     public void A_device_that_cuda_refuses_is_named_instead_of_the_package_advice()
     {
-        // What ONNX Runtime 1.31's CUDA provider threw on an H100 machine asked for device 57 (2026-11-27), shortened.
+        // The shape of ONNX Runtime's CUDA errors ("CUDA failure N: text ; GPU=… ; expr=…"); the H100 run of 2026-11-27
+        // showed its start, from cuda_execution_provider.cc, for device 57 (docs/gpu.md).
         var error = new InvalidOperationException(
             "[ErrorCode:Fail] /onnxruntime_src/onnxruntime/core/providers/cuda/cuda_execution_provider.cc:110 "
             + "CUDA failure 101: invalid device ordinal ; GPU=57 ; hostname=gpu ; expr=cudaSetDevice(info_.device_id);");
