@@ -64,10 +64,12 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     /// <inheritdoc />
     /// <exception cref="InvalidDataException">The folder holds an index that is incomplete, corrupt or of an unknown format; every call fails again, so it is never saved over.</exception>
     /// <exception cref="IndexCompatibilityException">The folder holds vectors of another model or dimension.</exception>
+    /// <exception cref="InvalidOperationException">FAISS cannot build the index spec at the schema's dimension.</exception>
     public async Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default)
     {
         CheckSchema(schema);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        FaissIndexSpecs.CheckBuildable(_spec, schema.Dimension);
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
