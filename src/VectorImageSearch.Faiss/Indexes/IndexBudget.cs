@@ -31,11 +31,11 @@ public sealed record IndexBudget
     public int TuningQueries { get; init; } = DefaultTuningQueries;
 
     /// <summary>The recall the chooser aims at: <see cref="TargetRecall"/>, or 0.95 when it is 0.</summary>
-    public double EffectiveRecall => TargetRecall > 0 ? TargetRecall : 0.95;
+    internal double EffectiveRecall => TargetRecall > 0 ? TargetRecall : 0.95;
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range (the message names it).</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (MemoryBytes < 0)
         {
