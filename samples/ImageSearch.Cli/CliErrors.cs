@@ -1,5 +1,4 @@
 using Spectre.Console;
-using VectorImageSearch.Persistence;
 
 namespace VectorImageSearch.Samples.Cli;
 
@@ -18,7 +17,7 @@ internal static class CliErrors
             AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is ModelLoadException or IndexFormatException or ImageStoreCompatibilityException or ImageDecodeException or Npgsql.NpgsqlException
+        catch (Exception e) when (e is ModelLoadException or InvalidDataException or ImageStoreCompatibilityException or ImageDecodeException or Npgsql.NpgsqlException
                                        or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException or ArgumentException
                                        or DllNotFoundException)
         {

@@ -18,11 +18,9 @@ using var text = new ClipTextEncoder(model);
 using var imageEncoder = new ClipImageEncoder(model);
 
 // One generator for both sides of CLIP: strings to the text tower, DataContent images to the image tower.
-using var store = new FaissVectorStore(new FaissVectorStoreOptions
-{
-    Path = output,
-    EmbeddingGenerator = new TextImageEmbeddingGenerator(text, imageEncoder),
-});
+using var store = new FaissVectorStore(
+    new FaissImageStoreOptions { Path = output },
+    new ImageRecordVectorStoreOptions { EmbeddingGenerator = new TextImageEmbeddingGenerator(text, imageEncoder) });
 
 // The record type's attributes, with the vector's dimension taken from the model.
 var definition = new VectorStoreCollectionDefinition

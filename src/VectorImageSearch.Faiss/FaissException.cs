@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Faiss;
 
 /// <summary>FAISS refused an operation: a corrupt or truncated index, an unsupported factory string, an untrained index…</summary>
-public sealed class FaissException : Exception
+internal sealed class FaissException : Exception
 {
     /// <summary>Creates the exception for <paramref name="operation"/> with FAISS's <paramref name="faissMessage"/>.</summary>
     /// <param name="operation">What was attempted, phrased to follow "could not" ("read the index from 'a.faiss'").</param>

@@ -65,7 +65,7 @@ public interface IImageSearch : IDisposable
     Task SaveAsync(string? path = null, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the index with the one saved at <paramref name="path"/>, or at the FAISS store's folder; a database store is only opened.</summary>
-    /// <exception cref="Persistence.IndexFormatException">The folder is not a complete, intact index.</exception>
-    /// <exception cref="Persistence.IndexCompatibilityException">It was built with another model or dimension.</exception>
+    /// <exception cref="InvalidDataException">The folder is not a complete, intact index (the message names the file and the problem).</exception>
+    /// <exception cref="ImageStoreCompatibilityException">It was built with another model or dimension.</exception>
     Task LoadAsync(string? path = null, CancellationToken cancellationToken = default);
 }

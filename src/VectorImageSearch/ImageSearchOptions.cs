@@ -27,7 +27,7 @@ public sealed partial class ImageSearchOptions
 
     /// <summary>
     /// With <see cref="IndexSpec"/> "Auto": the memory budget and target recall the FAISS index is chosen under
-    /// (<see cref="Faiss.IndexChooser"/>; configuration keys <c>IndexBudget:MemoryBytes</c>, <c>IndexBudget:TargetRecall</c>,
+    /// (configuration keys <c>IndexBudget:MemoryBytes</c>, <c>IndexBudget:TargetRecall</c>,
     /// <c>IndexBudget:RecallK</c>, <c>IndexBudget:MaxQueryLatency</c>); <see langword="null"/> (the default) chooses by size.
     /// </summary>
     public IndexBudget? IndexBudget { get; set; }

@@ -13,7 +13,7 @@ namespace VectorImageSearch.VectorData.Tests;
 /// </summary>
 public sealed class FaissAdapterConformanceTests : StoreConformanceTests, IDisposable
 {
-    private readonly FaissVectorStore _vectorStore = new(new FaissVectorStoreOptions { IndexSpec = "Flat" });
+    private readonly FaissVectorStore _vectorStore = new(new FaissImageStoreOptions { IndexSpec = "Flat" });
 
     public void Dispose() => _vectorStore.Dispose();
 

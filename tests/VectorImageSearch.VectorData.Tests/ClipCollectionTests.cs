@@ -48,7 +48,7 @@ public sealed class ClipCollectionTests : IDisposable
     [Fact]
     public async Task Images_upserted_as_DataContent_are_found_by_a_sentence_and_by_an_image()
     {
-        using var store = new FaissVectorStore(new FaissVectorStoreOptions
+        using var store = new FaissVectorStore(options: new ImageRecordVectorStoreOptions
         {
             EmbeddingGenerator = new TextImageEmbeddingGenerator(_text, _images),
         });
@@ -98,7 +98,7 @@ public sealed class ClipCollectionTests : IDisposable
         }
 
         // The encoder attached as generator brings the model's fingerprint, so the folder opens.
-        using var store = new FaissVectorStore(new FaissVectorStoreOptions { Path = _root, EmbeddingGenerator = new TextImageEmbeddingGenerator(_text, _images) });
+        using var store = new FaissVectorStore(new FaissImageStoreOptions { Path = _root }, new ImageRecordVectorStoreOptions { EmbeddingGenerator = new TextImageEmbeddingGenerator(_text, _images) });
         var definition = new VectorStoreCollectionDefinition
         {
             Properties =
@@ -120,7 +120,7 @@ public sealed class ClipCollectionTests : IDisposable
         Assert.Equal(64, first.ContentHash!.Length);
 
         // Another model's fingerprint is refused, as the folder store refuses it.
-        using var other = new FaissVectorStore(new FaissVectorStoreOptions { Path = _root, ModelFingerprint = "another-model" });
+        using var other = new FaissVectorStore(new FaissImageStoreOptions { Path = _root }, new ImageRecordVectorStoreOptions { ModelFingerprint = "another-model" });
         var refused = other.GetCollection<string, IndexedImage>("index", definition);
         await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => refused.GetAsync(first.Path));
     }

@@ -9,7 +9,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task Parallel_writers_and_readers_see_whole_batches_and_every_write_lands()
     {
-        using var store = new FaissVectorStore(new FaissVectorStoreOptions { IndexSpec = "Flat" });
+        using var store = new FaissVectorStore(new FaissImageStoreOptions { IndexSpec = "Flat" });
         const int Batches = 40, BatchSize = 5;
         var random = new Random(5);
         var vectors = Enumerable.Range(0, Batches * BatchSize).Select(_ => Vectors.Unit(random.NextSingle() + 0.1f, random.NextSingle(), random.NextSingle(), random.NextSingle())).ToArray();

@@ -26,7 +26,7 @@ public sealed class FacadeOverVectorStoreTests(PostgresServer server) : IDisposa
 
     private VectorStore NewVectorStore(string backend) => backend switch
     {
-        "faiss" => new FaissVectorStore(new FaissVectorStoreOptions { Path = Path.Combine(_temp, "collections"), IndexSpec = "Flat" }),
+        "faiss" => new FaissVectorStore(new FaissImageStoreOptions { Path = Path.Combine(_temp, "collections"), IndexSpec = "Flat" }),
         _ => new PostgresVectorStore(new PostgresImageStoreOptions
         {
             ConnectionString = server.ConnectionString,

@@ -14,7 +14,7 @@ public sealed class FaissCollectionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private FaissVectorStore Store(bool flush = true) => new(new FaissVectorStoreOptions { Path = _root, IndexSpec = "Flat", FlushAfterEachWrite = flush });
+    private FaissVectorStore Store(bool flush = true) => new(new FaissImageStoreOptions { Path = _root, IndexSpec = "Flat" }, new ImageRecordVectorStoreOptions { FlushAfterEachWrite = flush });
 
     internal static Photo[] Photos() =>
     [

@@ -9,7 +9,7 @@ namespace VectorImageSearch.VectorData.Tests;
 /// <summary>LINQ filters on FaissVectorStore collections (FAISS ID selectors).</summary>
 public sealed class FaissFilterTests : FilterTests
 {
-    protected override VectorStore CreateStore() => new FaissVectorStore(new FaissVectorStoreOptions { IndexSpec = "Flat" });
+    protected override VectorStore CreateStore() => new FaissVectorStore(new FaissImageStoreOptions { IndexSpec = "Flat" });
 }
 
 /// <summary>LINQ filters on PostgresVectorStore collections (SQL on a real server).</summary>

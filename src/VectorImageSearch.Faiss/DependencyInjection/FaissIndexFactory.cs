@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace VectorImageSearch.Faiss.DependencyInjection;
 
 /// <summary>Creates and loads <see cref="FaissIndex"/> instances with the configured <see cref="FaissIndexOptions"/>.</summary>
-public sealed class FaissIndexFactory : IVectorIndexFactory
+internal sealed class FaissIndexFactory : IVectorIndexFactory
 {
     private readonly FaissIndexOptions _options;
 

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Faiss.DependencyInjection;
 
 /// <summary>Options for the FAISS indexes that <see cref="FaissIndexFactory"/> creates and loads.</summary>
-public sealed class FaissIndexOptions
+internal sealed class FaissIndexOptions
 {
     /// <summary>OpenMP threads per FAISS call (<see cref="FaissIndex.Threads"/>); 0 keeps FAISS's default of one per core.</summary>
     public int Threads { get; set; }

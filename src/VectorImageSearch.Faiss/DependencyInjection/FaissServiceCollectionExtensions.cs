@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.DependencyInjection;
 namespace VectorImageSearch.Faiss;
 
 /// <summary>Registers FAISS as the <see cref="IVectorIndexFactory"/>.</summary>
-public static class FaissServiceCollectionExtensions
+internal static class FaissServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="FaissIndexFactory"/> as the singleton <see cref="IVectorIndexFactory"/> (unless one is registered).</summary>
     /// <param name="services">The service collection.</param>

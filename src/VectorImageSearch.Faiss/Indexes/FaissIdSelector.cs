@@ -13,7 +13,7 @@ namespace VectorImageSearch.Faiss;
 /// vectors (<see cref="VectorSearchOptions.ExactFilterFraction"/>) they are compared with the query directly instead,
 /// which is exact and faster at low selectivity.
 /// </remarks>
-public sealed class FaissIdSelector : IDisposable
+internal sealed class FaissIdSelector : IDisposable
 {
     private FaissIdSelector(SafeFaissSelectorHandle handle, string description)
     {

@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Creation: factory strings from a spec, the IndexIDMap2 wrapper, and what the native index reports about itself.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <summary>
     /// Creates an empty index for vectors of <paramref name="dimension"/> floats. Automatic choices (<see cref="IndexSpec.Auto(long)"/>,

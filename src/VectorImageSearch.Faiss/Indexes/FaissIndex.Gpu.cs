@@ -3,7 +3,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>GPU cloning through FAISS's GPU C API, when the native build has it.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     private static readonly Lazy<FaissGpuNative?> GpuApi = new(FaissGpuNative.TryLoad);
 

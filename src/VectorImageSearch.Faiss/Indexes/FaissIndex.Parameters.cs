@@ -3,7 +3,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Search defaults (nprobe, efSearch, refine factor) stored in the native index, and the OpenMP thread setting.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <summary>
     /// The number of OpenMP threads FAISS uses for this index's training, adding and searching; 0 (the default) keeps

@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Saving and loading: files (atomic writes, optional memory-mapping) and bytes.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <summary>
     /// Loads an index written by <see cref="Save"/> (or by FAISS's <c>write_index</c>).

@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Searching: per-call parameters, id filters, batches, and the missing-entry convention.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <inheritdoc />
     /// <remarks>

@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Training, on all vectors or a seeded random sample; an automatic spec is resolved here.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <summary>Trains the index on all of <paramref name="vectors"/>. Flat and HNSW need no training (a no-op).</summary>
     /// <param name="vectors">Training vectors laid end to end, a multiple of <see cref="Dimension"/> floats.</param>

@@ -5,7 +5,7 @@ using VectorImageSearch.Faiss.Interop;
 namespace VectorImageSearch.Faiss;
 
 /// <content>Adding, removing and reconstructing stored vectors.</content>
-public sealed partial class FaissIndex
+internal sealed partial class FaissIndex
 {
     /// <summary>
     /// Adds vectors under ids <see cref="Count"/>, <see cref="Count"/> + 1, … and returns the first. Do not mix with

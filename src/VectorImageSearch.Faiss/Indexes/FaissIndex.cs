@@ -14,7 +14,7 @@ namespace VectorImageSearch.Faiss;
 /// <para>Ids: every vector has an int64 id. Kinds that cannot store ids themselves (Flat, HNSW, refined IVF-PQ) are wrapped
 /// in FAISS's <c>IndexIDMap2</c>, which also makes <see cref="Reconstruct(long, Span{float})"/> work by id.</para>
 /// </remarks>
-public sealed partial class FaissIndex : IVectorIndex
+internal sealed partial class FaissIndex : IVectorIndex
 {
     private const int CapabilityIds = 1;
     private const int CapabilityRemove = 2;

@@ -15,11 +15,11 @@ public sealed record FaissSearchParameters : StoreSearchParameters
     /// <summary>
     /// Filtered searches: when the allowed ids are at most this fraction of the index, they are compared exactly with the
     /// query instead of walking the graph or lists with a filter (exact and, at low selectivity, faster).
-    /// <see langword="null"/> keeps <see cref="VectorSearchOptions.DefaultExactFilterFraction"/>; 0 never does.
+    /// <see langword="null"/> keeps the default (0.02, that is 2 %); 0 never does.
     /// </summary>
     public double? ExactFilterFraction { get; init; }
 
     /// <summary>The same parameters as per-call <see cref="VectorSearchOptions"/> for <see cref="FaissIndex"/>.</summary>
-    public VectorSearchOptions ToSearchOptions() =>
+    internal VectorSearchOptions ToSearchOptions() =>
         new() { NProbe = NProbe, EfSearch = EfSearch, ExactFilterFraction = ExactFilterFraction };
 }

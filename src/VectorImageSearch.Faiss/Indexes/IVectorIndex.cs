@@ -4,7 +4,7 @@ namespace VectorImageSearch;
 /// A store of fixed-length float vectors under int64 ids that finds the nearest ones to a query.
 /// Many searches may run at once; training, adding and removing are exclusive with them.
 /// </summary>
-public interface IVectorIndex : IDisposable
+internal interface IVectorIndex : IDisposable
 {
     /// <summary>The length of every vector.</summary>
     int Dimension { get; }

@@ -1,7 +1,7 @@
 namespace VectorImageSearch;
 
 /// <summary>Creates and loads vector indexes of one engine (FAISS in-process by default).</summary>
-public interface IVectorIndexFactory
+internal interface IVectorIndexFactory
 {
     /// <summary>Creates an empty index for vectors of <paramref name="dimension"/> floats.</summary>
     /// <param name="dimension">The vector length.</param>

@@ -1,11 +1,9 @@
-using VectorImageSearch.Faiss;
-
 namespace VectorImageSearch;
 
 /// <summary>
 /// What an automatic index must achieve: at most <see cref="MemoryBytes"/> of index, at least <see cref="TargetRecall"/>
 /// recall@<see cref="RecallK"/> against exact search on a sample of queries, and optionally at most
-/// <see cref="MaxQueryLatency"/> per single query. <see cref="IndexChooser"/> picks the kind by the memory each needs and
+/// <see cref="MaxQueryLatency"/> per single query. The FAISS store picks the kind by the memory each needs and
 /// tunes nprobe / efSearch until the recall is met. Bindable from configuration (<c>"MemoryBytes": 2000000000,
 /// "TargetRecall": 0.95</c>).
 /// </summary>
@@ -33,11 +31,11 @@ public sealed record IndexBudget
     public int TuningQueries { get; init; } = DefaultTuningQueries;
 
     /// <summary>The recall the chooser aims at: <see cref="TargetRecall"/>, or 0.95 when it is 0.</summary>
-    public double EffectiveRecall => TargetRecall > 0 ? TargetRecall : 0.95;
+    internal double EffectiveRecall => TargetRecall > 0 ? TargetRecall : 0.95;
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range (the message names it).</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (MemoryBytes < 0)
         {

@@ -8,7 +8,7 @@ namespace VectorImageSearch;
 /// What <see cref="IndexChooser"/> chose under an <see cref="IndexBudget"/>, and what it measured: the spec with its tuned
 /// search parameter, its bytes, the recall it reached on the tuning queries, and why the kinds before it were passed over.
 /// </summary>
-public sealed record IndexChoice
+internal sealed record IndexChoice
 {
     /// <summary>The chosen spec, every automatic value filled, <see cref="IndexSpec.NProbe"/> or <see cref="IndexSpec.EfSearch"/> tuned.</summary>
     public required IndexSpec Spec { get; init; }

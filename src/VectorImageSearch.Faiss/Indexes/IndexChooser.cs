@@ -20,7 +20,7 @@ namespace VectorImageSearch.Faiss;
 /// IVF-Flat, HNSW, IVF-PQ with ×4 exact re-ranking, IVF-SQ8, SQfp16, IVF-PQ. Builds train on a fixed-seed sample, so the
 /// same vectors and queries give the same choice (a latency limit makes it depend on the machine).
 /// </remarks>
-public static class IndexChooser
+internal static class IndexChooser
 {
     private const int TrainingSeed = 7;
     private const int MaxEfSearch = 4096;

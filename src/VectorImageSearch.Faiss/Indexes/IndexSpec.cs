@@ -11,7 +11,7 @@ namespace VectorImageSearch;
 /// or <see cref="Auto(long)"/>, or bind it from configuration (<c>"Kind": "IvfPq", "NList": 1024, …</c>). A parameter left at 0
 /// is chosen by <see cref="Resolve"/> from the collection size and the dimension.
 /// </summary>
-public sealed record IndexSpec
+internal sealed record IndexSpec
 {
     /// <summary>Collections up to this size are searched exactly (<see cref="IndexSpecKind.Flat"/>) by <see cref="Auto(long)"/>.</summary>
     public const long AutoFlatMaximum = 50_000;

@@ -1,7 +1,7 @@
 namespace VectorImageSearch;
 
 /// <summary>The kind of vector index an <see cref="IndexSpec"/> describes.</summary>
-public enum IndexSpecKind
+internal enum IndexSpecKind
 {
     /// <summary>Chosen from the collection size by <see cref="IndexSpec.Resolve"/>.</summary>
     Auto = 0,

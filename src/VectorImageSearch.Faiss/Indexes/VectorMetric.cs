@@ -1,7 +1,7 @@
 namespace VectorImageSearch;
 
 /// <summary>How an index compares vectors.</summary>
-public enum VectorMetric
+internal enum VectorMetric
 {
     /// <summary>Inner product; larger is closer. On L2-normalised vectors it is the cosine similarity.</summary>
     InnerProduct = 0,

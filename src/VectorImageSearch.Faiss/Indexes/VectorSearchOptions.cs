@@ -3,7 +3,7 @@ using VectorImageSearch.Faiss;
 namespace VectorImageSearch;
 
 /// <summary>Per-call search parameters. They apply to one call only and never change the index's shared state.</summary>
-public sealed record VectorSearchOptions
+internal sealed record VectorSearchOptions
 {
     /// <summary>The default of <see cref="ExactFilterFraction"/>: filters that allow at most 2 % of the vectors are answered exactly.</summary>
     public const double DefaultExactFilterFraction = 0.02;

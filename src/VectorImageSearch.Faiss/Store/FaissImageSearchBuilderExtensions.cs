@@ -4,7 +4,7 @@ using VectorImageSearch.Faiss;
 
 namespace VectorImageSearch;
 
-/// <summary>Keeps an image search collection in a <see cref="FaissImageStore"/>.</summary>
+/// <summary>Keeps an image search collection in FAISS indexes in this process, in memory or in an index folder.</summary>
 public static class FaissImageSearchBuilderExtensions
 {
     /// <summary>

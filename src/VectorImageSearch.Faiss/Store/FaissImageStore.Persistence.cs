@@ -5,7 +5,7 @@ using VectorImageSearch.Persistence;
 namespace VectorImageSearch.Faiss;
 
 /// <summary>Saving and loading index folders.</summary>
-public sealed partial class FaissImageStore
+internal sealed partial class FaissImageStore
 {
     /// <inheritdoc />
     /// <remarks>Saves to <see cref="Path"/>, like <see cref="SaveAsync"/>.</remarks>
@@ -52,7 +52,7 @@ public sealed partial class FaissImageStore
     /// <param name="folder">A folder written by <see cref="SaveAsync"/>.</param>
     /// <param name="schema">The model whose vectors the store must hold.</param>
     /// <param name="cancellationToken">Stops the load; the store keeps what it held.</param>
-    /// <exception cref="IndexFormatException">The folder is not a complete, intact index.</exception>
+    /// <exception cref="InvalidDataException">The folder is not a complete, intact index.</exception>
     /// <exception cref="IndexCompatibilityException">It was built with another model or dimension.</exception>
     public async Task LoadAsync(string folder, ImageStoreSchema schema, CancellationToken cancellationToken = default)
     {
@@ -95,19 +95,19 @@ public sealed partial class FaissImageStore
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new IndexFormatException(folder, $"{manifest.Index.Name} cannot be read: {e.Message}", e);
+            throw IndexFormatError.Create(folder, $"{manifest.Index.Name} cannot be read: {e.Message}", e);
         }
         if (index.Dimension != manifest.Dimension || index.Count != manifest.VectorCount)
         {
             var found = $"{index.Count} vectors of dimension {index.Dimension}";
             index.Dispose();
-            throw new IndexFormatException(folder, $"{manifest.Index.Name} holds {found}; the manifest says {manifest.VectorCount} of dimension {manifest.Dimension}");
+            throw IndexFormatError.Create(folder, $"{manifest.Index.Name} holds {found}; the manifest says {manifest.VectorCount} of dimension {manifest.Dimension}");
         }
         if (catalog.Count + tombstones.Length != index.Count)
         {
             var count = index.Count;
             index.Dispose();
-            throw new IndexFormatException(folder, $"the catalog lists {catalog.Count} images and {tombstones.Length} removed vectors, but the index holds {count} vectors");
+            throw IndexFormatError.Create(folder, $"the catalog lists {catalog.Count} images and {tombstones.Length} removed vectors, but the index holds {count} vectors");
         }
         return (catalog, new VectorIndexHolder(_spec, index, manifest.IndexDescription, tombstones, _logger, _budget, manifest.Choice));
     }

@@ -4,7 +4,7 @@ using VectorImageSearch.Faiss.Store;
 namespace VectorImageSearch.Faiss;
 
 /// <summary>Searches, lookups and listings: all under the read lock, so they run in parallel with each other.</summary>
-public sealed partial class FaissImageStore
+internal sealed partial class FaissImageStore
 {
     /// <inheritdoc />
     public Task<ImageRecord?> GetAsync(string key, bool includeVector = false, CancellationToken cancellationToken = default)

@@ -16,7 +16,7 @@ namespace VectorImageSearch.Faiss;
 /// between batches; upserts, deletions, rebuilds, saves and loads run one at a time, and a search sees either all of a
 /// batch or none of it. One process owns a folder: for several processes sharing one collection use a database store.
 /// </remarks>
-public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
+internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
 {
     private readonly string _spec;
     private readonly IndexBudget? _budget;
@@ -62,12 +62,14 @@ public sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     public string IndexDescription => Read(() => _vectors!.BuiltAs);
 
     /// <inheritdoc />
-    /// <exception cref="IndexFormatException">The folder holds an index that is incomplete, corrupt or of an unknown format; every call fails again, so it is never saved over.</exception>
+    /// <exception cref="InvalidDataException">The folder holds an index that is incomplete, corrupt or of an unknown format; every call fails again, so it is never saved over.</exception>
     /// <exception cref="IndexCompatibilityException">The folder holds vectors of another model or dimension.</exception>
+    /// <exception cref="InvalidOperationException">FAISS cannot build the index spec at the schema's dimension.</exception>
     public async Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default)
     {
         CheckSchema(schema);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        FaissIndexSpecs.CheckBuildable(_spec, schema.Dimension);
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,6 +1,9 @@
 namespace VectorImageSearch.Faiss;
 
-/// <summary>Configures a <see cref="FaissImageStore"/>: which FAISS index it builds and the folder it is kept in.</summary>
+/// <summary>
+/// Configures the FAISS folder store that <c>UseFaiss</c> registers, or the collections of a <see cref="FaissVectorStore"/>:
+/// which FAISS index it builds and the folder it is kept in.
+/// </summary>
 public sealed class FaissImageStoreOptions
 {
     /// <summary>
@@ -11,16 +14,16 @@ public sealed class FaissImageStoreOptions
     public string IndexSpec { get; set; } = "Auto";
 
     /// <summary>
-    /// With <see cref="IndexSpec"/> "Auto": choose the index under this memory budget and target recall instead of by size
-    /// (<see cref="IndexChooser"/>), again whenever the collection has doubled or halved; the choice, its tuned nprobe or
-    /// efSearch and the measured recall go into the manifest and the log. <see langword="null"/> (the default) keeps the size rule.
+    /// With <see cref="IndexSpec"/> "Auto": choose the index under this memory budget and target recall instead of by size,
+    /// again whenever the collection has doubled or halved; the choice, its tuned nprobe or efSearch and the measured recall
+    /// go into the manifest and the log. <see langword="null"/> (the default) keeps the size rule.
     /// </summary>
     public IndexBudget? IndexBudget { get; set; }
 
     /// <summary>
-    /// The index folder: loaded by <see cref="FaissImageStore.OpenAsync"/> when it holds a saved index, written by
-    /// <see cref="FaissImageStore.FlushAsync"/>. <see langword="null"/> keeps the store in memory (save it with
-    /// <see cref="FaissImageStore.SaveAsync"/>).
+    /// The index folder: loaded on first use when it holds a saved index, written atomically by <c>IImageSearch.SaveAsync()</c>.
+    /// <see langword="null"/> keeps the store in memory (<c>IImageSearch.SaveAsync(folder)</c> still saves it). For a
+    /// <see cref="FaissVectorStore"/>, the folder that holds one index folder per collection, written after each write.
     /// </summary>
     public string? Path { get; set; }
 

@@ -35,6 +35,30 @@ internal static partial class FaissIndexSpecs
     public static FaissIndex Create(string description, int dimension) =>
         FaissIndex.Create(dimension, IndexSpec.Factory(description), VectorMetric.InnerProduct);
 
+    /// <summary>
+    /// Checks that FAISS can build the index <paramref name="spec"/> asks for at <paramref name="dimension"/>, so that a
+    /// factory string FAISS refuses fails when the store opens, with a public exception type, and not at the first rebuild
+    /// (an IVF spec is searched with Flat until it can be trained) with the engine's internal FaissException.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">FAISS refuses the factory string; the message names it, the dimension and FAISS's reason.</exception>
+    public static void CheckBuildable(string spec, int dimension)
+    {
+        if (string.Equals(spec.Trim(), "Auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        try
+        {
+            using var trial = Create(Resolve(spec, dimension, 0), dimension);
+        }
+        catch (FaissException e)
+        {
+            throw new InvalidOperationException(
+                $"The FAISS index spec '{spec.Trim()}' cannot be built for vectors of dimension {dimension}: {e.FaissMessage}. " +
+                "Use \"Auto\" or a FAISS factory string such as \"IVF1024,Flat\", \"IVF1024,PQ32\" or \"HNSW32\".", e);
+        }
+    }
+
     /// <summary>Reads the options' spec: "Auto" or a FAISS factory string.</summary>
     public static IndexSpec ParseSpec(string spec) =>
         string.Equals(spec.Trim(), "Auto", StringComparison.OrdinalIgnoreCase) ? IndexSpec.Auto() : IndexSpec.Factory(spec.Trim());

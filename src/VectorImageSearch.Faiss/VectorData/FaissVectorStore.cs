@@ -8,8 +8,8 @@ namespace VectorImageSearch.Faiss;
 
 /// <summary>
 /// A Microsoft.Extensions.VectorData <see cref="Microsoft.Extensions.VectorData.VectorStore"/> over FAISS in this process,
-/// for Semantic Kernel and Microsoft.Extensions.AI applications: each collection is a <see cref="FaissImageStore"/> kept in
-/// its own index folder under <see cref="FaissVectorStoreOptions.Path"/> (or in memory), and
+/// for Semantic Kernel and Microsoft.Extensions.AI applications: each collection is an index folder, laid out as
+/// <c>UseFaiss</c> writes one, under <see cref="Path"/> (or kept in memory), and
 /// <c>GetCollection&lt;TKey, TRecord&gt;</c> maps records with <c>[VectorStoreKey]</c> (string, long or Guid),
 /// <c>[VectorStoreData]</c> and one <c>[VectorStoreVector]</c> property, or a <c>VectorStoreCollectionDefinition</c>.
 /// </summary>
@@ -23,29 +23,41 @@ namespace VectorImageSearch.Faiss;
 /// </remarks>
 public sealed class FaissVectorStore : ImageRecordVectorStore
 {
-    private readonly FaissVectorStoreOptions _options;
+    private readonly FaissImageStoreOptions _template;
     private readonly ILoggerFactory _loggers;
 
     /// <summary>Creates the vector store; nothing is read until a collection is used.</summary>
-    /// <param name="options">The folder, the index spec, the default embedding generator and when writes are saved.</param>
+    /// <param name="storeOptions">
+    /// The index every collection builds (<see cref="FaissImageStoreOptions.IndexSpec"/>, <see cref="FaissImageStoreOptions.IndexBudget"/>),
+    /// whether loading verifies checksums, and in <see cref="FaissImageStoreOptions.Path"/> the folder that holds one index
+    /// folder per collection (<c>Path/&lt;collection name&gt;</c>); <see langword="null"/> keeps every collection in memory
+    /// with the "Auto" index.
+    /// </param>
+    /// <param name="options">The default embedding generator, the model fingerprint and when writes are saved.</param>
     /// <param name="loggerFactory">Logs the stores' loads, saves and rebuilds.</param>
-    public FaissVectorStore(FaissVectorStoreOptions? options = null, ILoggerFactory? loggerFactory = null)
+    /// <exception cref="ArgumentException"><see cref="FaissImageStoreOptions.IndexSpec"/> is empty.</exception>
+    public FaissVectorStore(FaissImageStoreOptions? storeOptions = null, ImageRecordVectorStoreOptions? options = null, ILoggerFactory? loggerFactory = null)
         : base(options)
     {
-        var o = options ?? new FaissVectorStoreOptions();
-        ArgumentException.ThrowIfNullOrWhiteSpace(o.IndexSpec, nameof(options));
-        _options = new FaissVectorStoreOptions
+        var o = storeOptions ?? new FaissImageStoreOptions();
+        if (string.IsNullOrWhiteSpace(o.IndexSpec))
+        {
+            throw new ArgumentException("FaissImageStoreOptions.IndexSpec must not be empty; use \"Auto\" to let the library choose.", nameof(storeOptions));
+        }
+        o.IndexBudget?.Validate();
+        _template = new FaissImageStoreOptions
         {
             Path = string.IsNullOrWhiteSpace(o.Path) ? null : System.IO.Path.GetFullPath(o.Path),
             IndexSpec = o.IndexSpec.Trim(),
+            IndexBudget = o.IndexBudget,
             VerifyChecksumsOnLoad = o.VerifyChecksumsOnLoad,
         };
-        Store.FaissIndexSpecs.ParseSpec(_options.IndexSpec);
+        Store.FaissIndexSpecs.ParseSpec(_template.IndexSpec);
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
     /// <summary>The folder holding the collections' index folders; <see langword="null"/> when they are kept in memory.</summary>
-    public string? Path => _options.Path;
+    public string? Path => _template.Path;
 
     /// <inheritdoc />
     protected override string SystemName => "faiss";
@@ -54,9 +66,10 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
     protected override IImageRecordStore CreateRecordStore(string name) =>
         new FaissImageStore(new FaissImageStoreOptions
         {
-            IndexSpec = _options.IndexSpec,
+            IndexSpec = _template.IndexSpec,
+            IndexBudget = _template.IndexBudget,
             Path = FolderOf(name),
-            VerifyChecksumsOnLoad = _options.VerifyChecksumsOnLoad,
+            VerifyChecksumsOnLoad = _template.VerifyChecksumsOnLoad,
         }, _loggers.CreateLogger<FaissImageStore>());
 
     /// <inheritdoc />
@@ -77,7 +90,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
     protected override async IAsyncEnumerable<string> ListStoredCollectionNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
-        if (_options.Path is not { } root || !Directory.Exists(root))
+        if (_template.Path is not { } root || !Directory.Exists(root))
         {
             yield break;
         }
@@ -91,7 +104,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
         }
     }
 
-    /// <summary>Rebuilds the index when it has grown into another kind (FaissImageStore.ReorganiseAsync), then saves the folder, if there is one.</summary>
+    /// <summary>Rebuilds the index when it has grown into another kind, then saves the folder, if there is one.</summary>
     /// <param name="store">The collection's store.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     protected override async Task FlushRecordStoreAsync(IImageRecordStore store, CancellationToken cancellationToken)
@@ -116,5 +129,5 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
         }
     }
 
-    private string? FolderOf(string name) => _options.Path is { } root ? System.IO.Path.Combine(root, name) : null;
+    private string? FolderOf(string name) => _template.Path is { } root ? System.IO.Path.Combine(root, name) : null;
 }

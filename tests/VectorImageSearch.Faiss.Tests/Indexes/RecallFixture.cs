@@ -29,7 +29,7 @@ public sealed class RecallFixture
     public long[] Truth { get; }
 
     /// <summary>Builds <paramref name="spec"/> over the whole set, training on the sample size the index recommends.</summary>
-    public FaissIndex Build(IndexSpec spec)
+    internal FaissIndex Build(IndexSpec spec)
     {
         // One OpenMP thread: on a shared, oversubscribed machine OpenMP's barriers stall multi-threaded PQ training and
         // HNSW building for minutes; the results do not depend on the thread count.
@@ -45,7 +45,7 @@ public sealed class RecallFixture
     }
 
     /// <summary>Recall@10 of <paramref name="index"/> against the exact results.</summary>
-    public double Recall(FaissIndex index, VectorSearchOptions? options = null)
+    internal double Recall(FaissIndex index, VectorSearchOptions? options = null)
     {
         var found = new long[QueryCount * K];
         index.Search(Queries, K, new float[QueryCount * K], found, options);

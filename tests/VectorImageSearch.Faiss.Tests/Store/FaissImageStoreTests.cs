@@ -38,6 +38,19 @@ public sealed class FaissImageStoreTests : IDisposable
         Assert.Equal(38, await store.CountAsync());
     }
 
+    [Theory]
+    [InlineData("IVF12,Nonsense99")] // an IVF spec is searched with Flat until it can be trained: refused anyway, at once
+    [InlineData("Nonsense")]
+    [InlineData("PQ5")]              // PQ5 cannot split 16 dimensions
+    public async Task An_index_spec_FAISS_cannot_build_is_refused_when_the_store_opens(string spec)
+    {
+        await using var store = new FaissImageStore(new FaissImageStoreOptions { IndexSpec = spec });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.OpenAsync(StoreRecords.Schema(Dimension)));
+        Assert.Contains($"'{spec}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"dimension {Dimension}", error.Message, StringComparison.Ordinal);
+        Assert.IsType<FaissException>(error.InnerException);
+    }
+
     [Fact]
     public async Task A_bad_record_refuses_the_whole_batch_naming_it_and_changes_nothing()
     {

@@ -62,7 +62,7 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
             stream.SetLength(stream.Length / 2);
         }
         using var engine = new SearchFactory();
-        var error = await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(truncated));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.LoadAsync(truncated));
         Assert.Contains(Path.GetFileName(indexFile), error.Message);
 
         var corrupt = CopyIndex();
@@ -70,17 +70,17 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
         var bytes = await File.ReadAllBytesAsync(catalogFile);
         bytes[bytes.Length / 2] ^= 0x5A;
         await File.WriteAllBytesAsync(catalogFile, bytes);
-        var checksum = await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(corrupt));
+        var checksum = await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.LoadAsync(corrupt));
         Assert.Contains("checksum", checksum.Message);
 
         var noManifest = CopyIndex();
         File.Delete(Path.Combine(noManifest, "manifest.json"));
-        var missing = await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(noManifest));
+        var missing = await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.LoadAsync(noManifest));
         Assert.Contains("manifest.json", missing.Message);
 
         var garbled = CopyIndex();
         await File.WriteAllTextAsync(Path.Combine(garbled, "manifest.json"), "{ \"formatVersion\": 1, \"model");
-        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(garbled));
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.LoadAsync(garbled));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
         await File.WriteAllBytesAsync(indexFile, bytes);
 
         using var engine = new SearchFactory(o => o.VerifyChecksumsOnLoad = false);
-        var error = await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.LoadAsync(copy));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.LoadAsync(copy));
         Assert.Contains(Path.GetFileName(indexFile), error.Message);
     }
 
@@ -108,11 +108,11 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
         var before = Directory.GetFiles(copy).ToDictionary(f => f, File.ReadAllBytes);
 
         using var engine = new SearchFactory(o => o.IndexPath = copy);
-        Assert.Throws<IndexFormatException>(() => engine.Search.Count);
-        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.CountAsync());
-        Assert.Throws<IndexFormatException>(() => engine.Search.Count);
-        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SaveAsync());
-        await Assert.ThrowsAsync<IndexFormatException>(() => engine.Search.SearchAsync("a red circle"));
+        Assert.Throws<InvalidDataException>(() => engine.Search.Count);
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.CountAsync());
+        Assert.Throws<InvalidDataException>(() => engine.Search.Count);
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.SaveAsync());
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Search.SearchAsync("a red circle"));
 
         Assert.Equal(before.Keys.Order(), Directory.GetFiles(copy).Order());
         Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));

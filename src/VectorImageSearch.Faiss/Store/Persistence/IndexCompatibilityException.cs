@@ -4,7 +4,7 @@ namespace VectorImageSearch.Persistence;
 /// A saved FAISS index folder was built with another model or dimension than the one configured now: the folder store's
 /// <see cref="ImageStoreCompatibilityException"/>, so code that catches either sees it.
 /// </summary>
-public sealed class IndexCompatibilityException : ImageStoreCompatibilityException
+internal sealed class IndexCompatibilityException : ImageStoreCompatibilityException
 {
     /// <summary>Creates the exception for the index at <paramref name="indexPath"/>.</summary>
     /// <param name="indexPath">The index folder.</param>

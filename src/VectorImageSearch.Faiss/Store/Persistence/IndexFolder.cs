@@ -87,13 +87,13 @@ internal static class IndexFolder
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, IndexManifest.FileName));
 
     /// <summary>Reads and checks the manifest of <paramref name="folder"/>.</summary>
-    /// <exception cref="IndexFormatException">No manifest, an unreadable one, or an unknown format version.</exception>
+    /// <exception cref="InvalidDataException">No manifest, an unreadable one, or an unknown format version.</exception>
     public static IndexManifest ReadManifest(string folder)
     {
         var path = Path.Combine(folder, IndexManifest.FileName);
         if (!File.Exists(path))
         {
-            throw new IndexFormatException(folder, $"it has no {IndexManifest.FileName} (not an index folder, or never saved)");
+            throw IndexFormatError.Create(folder, $"it has no {IndexManifest.FileName} (not an index folder, or never saved)");
         }
         IndexManifest? manifest;
         try
@@ -102,33 +102,33 @@ internal static class IndexFolder
         }
         catch (JsonException e)
         {
-            throw new IndexFormatException(folder, $"{IndexManifest.FileName} is not valid: {e.Message}", e);
+            throw IndexFormatError.Create(folder, $"{IndexManifest.FileName} is not valid: {e.Message}", e);
         }
         if (manifest is null)
         {
-            throw new IndexFormatException(folder, $"{IndexManifest.FileName} is empty");
+            throw IndexFormatError.Create(folder, $"{IndexManifest.FileName} is empty");
         }
         if (manifest.FormatVersion != IndexManifest.CurrentFormatVersion)
         {
-            throw new IndexFormatException(folder,
+            throw IndexFormatError.Create(folder,
                 $"its format version is {manifest.FormatVersion}; this library reads version {IndexManifest.CurrentFormatVersion}");
         }
         return manifest;
     }
 
     /// <summary>Checks that a data file named by the manifest is present, complete and unchanged; returns its path.</summary>
-    /// <exception cref="IndexFormatException">The file is missing, has another size, or another checksum.</exception>
+    /// <exception cref="InvalidDataException">The file is missing, has another size, or another checksum.</exception>
     public static string VerifyFile(string folder, ManifestFile file, bool verifyChecksum)
     {
         var path = Path.Combine(folder, file.Name);
         if (file.Name.Contains('/') || file.Name.Contains('\\') || !File.Exists(path))
         {
-            throw new IndexFormatException(folder, $"the file {file.Name} named by {IndexManifest.FileName} is missing");
+            throw IndexFormatError.Create(folder, $"the file {file.Name} named by {IndexManifest.FileName} is missing");
         }
         var length = new FileInfo(path).Length;
         if (length != file.Bytes)
         {
-            throw new IndexFormatException(folder, $"{file.Name} holds {length} bytes, the manifest says {file.Bytes} (truncated or replaced)");
+            throw IndexFormatError.Create(folder, $"{file.Name} holds {length} bytes, the manifest says {file.Bytes} (truncated or replaced)");
         }
         if (verifyChecksum)
         {
@@ -136,7 +136,7 @@ internal static class IndexFolder
             var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
             if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new IndexFormatException(folder, $"{file.Name} does not match its checksum in the manifest (corrupt)");
+                throw IndexFormatError.Create(folder, $"{file.Name} does not match its checksum in the manifest (corrupt)");
             }
         }
         return path;
@@ -153,7 +153,7 @@ internal static class IndexFolder
         }
         catch (InvalidDataException e)
         {
-            throw new IndexFormatException(folder, $"{manifest.Catalog.Name}: {e.Message}", e);
+            throw IndexFormatError.Create(folder, $"{manifest.Catalog.Name}: {e.Message}", e);
         }
     }
 
@@ -163,7 +163,7 @@ internal static class IndexFolder
         {
             return Exists(folder) ? ReadManifest(folder).Generation : null;
         }
-        catch (IndexFormatException)
+        catch (InvalidDataException)
         {
             return DateTime.UtcNow.Ticks;
         }
