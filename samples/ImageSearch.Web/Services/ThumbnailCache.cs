@@ -101,7 +101,9 @@ internal sealed class ThumbnailCache
                         $"claims {header.Width} × {header.Height} = {pixels:N0} pixels, more than the {MaxPixels:N0} thumbnails are made of.");
                 }
             }
-            using var thumbnail = Image.ThumbnailBuffer(bytes, _size, height: _size, crop: Enums.Interesting.Centre, failOn: Enums.FailOn.Error);
+            // The shorter edge to the size, then the centre square. fail_on goes to the loader as an option: the
+            // thumbnail's own failOn let a truncated PNG through (grey where data is missing).
+            using var thumbnail = Image.ThumbnailBuffer(bytes, _size, optionString: "fail_on=error", height: _size, crop: Enums.Interesting.Centre);
             using var rgb = ToRgb8(thumbnail);
             return rgb.PngsaveBuffer(keep: Enums.ForeignKeep.None);
         }
