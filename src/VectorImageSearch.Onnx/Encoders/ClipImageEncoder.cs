@@ -65,9 +65,6 @@ public sealed class ClipImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
     /// <summary>The preprocessing recipe (from <c>preprocessor_config.json</c>, Immich's config, or the preset).</summary>
     internal PreprocessRecipe Recipe => _core.Model.Recipe;
 
-    /// <summary>What this encoder runs: the model, its decoding and its batching.</summary>
-    internal ImageEncoderCore Core => _core;
-
     /// <inheritdoc />
     public void Preprocess(ImageInput image, Span<float> destination) => _core.Preprocess(image, destination);
 

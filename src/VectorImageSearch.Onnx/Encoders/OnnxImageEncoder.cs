@@ -10,7 +10,9 @@ namespace VectorImageSearch.Onnx;
 /// <summary>
 /// Any ONNX image backbone as an image encoder: a headless ResNet50 (pooled [N, C, H, W], [N, C, 1, 1] or [N, C]
 /// features) or a ViT/DINO-style transformer ([N, T, D] pooled to the CLS token or the token mean). Embeddings are
-/// L2-normalised. Thread-safe; runs on the calling thread (the async methods complete synchronously).
+/// L2-normalised. Images are preprocessed by the <see cref="ImageEncoderPreset"/>'s recipe, or by a Hugging Face
+/// <c>preprocessor_config.json</c> in the model folder or beside the ONNX file (see <see cref="OnnxImageEncoderOptions"/>).
+/// Thread-safe; runs on the calling thread (the async methods complete synchronously).
 /// </summary>
 public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>,
     IEmbeddingGenerator<DataContent, Embedding<float>>, IDisposable
@@ -70,9 +72,6 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
 
     /// <summary>The preprocessing recipe (from <c>preprocessor_config.json</c>, Immich's config, or the preset).</summary>
     internal PreprocessRecipe Recipe => _core.Model.Recipe;
-
-    /// <summary>What this encoder runs: the model, its decoding and its batching.</summary>
-    internal ImageEncoderCore Core => _core;
 
     /// <inheritdoc />
     public void Preprocess(ImageInput image, Span<float> destination) => _core.Preprocess(image, destination);
