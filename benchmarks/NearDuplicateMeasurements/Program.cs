@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using VectorImageSearch.Onnx;
 using VectorImageSearch;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
 using VectorImageSearch.Onnx.Tests.Encoders;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Benchmarks;

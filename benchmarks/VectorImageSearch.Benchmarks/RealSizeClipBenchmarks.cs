@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using VectorImageSearch.Benchmarks.Corpus;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch.Benchmarks;
 

@@ -193,7 +193,7 @@ dotnet add package Microsoft.ML.OnnxRuntime.Gpu.Linux --version "$ort_gpu_versio
   || { cat "$work/add-gpu.log"; fail "dotnet add package Microsoft.ML.OnnxRuntime.Gpu.Linux failed"; }
 ! grep -q '"Microsoft.ML.OnnxRuntime/' obj/project.assets.json || fail "the GPU variant still restores the CPU package Microsoft.ML.OnnxRuntime"
 # Asked for CUDA: the quick start with one line more.
-perl -0pi -e 's/(\.UseClip\("[^"]*"\);)/$1 o.ExecutionProvider = VectorImageSearch.Onnx.Inference.OnnxExecutionProvider.Cuda;/' Program.cs
+perl -0pi -e 's/(\.UseClip\("[^"]*"\);)/$1 o.ExecutionProvider = VectorImageSearch.Onnx.OnnxExecutionProvider.Cuda;/' Program.cs
 grep -q 'OnnxExecutionProvider.Cuda' Program.cs || fail "could not ask the GPU variant for CUDA (the quick start's UseClip call changed?)"
 dotnet publish -c Release -r linux-x64 --self-contained false -nologo -v quiet -o "$work/pub-gpu" > "$work/pub-gpu.log" 2>&1 \
   || { cat "$work/pub-gpu.log"; fail "GPU publish failed"; }

@@ -6,7 +6,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using VectorImageSearch.Faiss;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Samples.VectorDataClip;
 using VectorImageSearch.VectorData;
 

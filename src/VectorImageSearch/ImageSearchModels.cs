@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch;
 

@@ -93,12 +93,16 @@ public sealed class ApiTests(WebAppFixture app)
         var afterFirst = cache.Generated;
         Assert.InRange(afterFirst - before, 0, 1); // 0 when an earlier test made it
 
-        // The library's decoder reads it back: exactly the 160 × 160 bicubic centre crop of the shape, losslessly.
+        // The library's decoder reads it back: the 160 × 160 centre crop of the shape. libvips resamples it (lanczos3),
+        // so it is close to, not equal to, the library's PIL-exact bicubic crop: compared by the mean and the worst
+        // 1 % of the per-channel differences.
         var image = ImagePipeline.Decode(ImageInput.FromBytes(png, "thumbnail"));
         Assert.Equal((160, 160), (image.Width, image.Height));
         var recipe = new PreprocessRecipe { ShortestEdge = 160, CropWidth = 160, CropHeight = 160, Resample = ResampleFilter.Bicubic };
         var expected = ImagePipeline.LoadRgb(ImageInput.FromFile(TestImages.Shape(hit.FileName)), recipe);
-        Assert.Equal(expected.Pixels, image.Pixels);
+        var differences = expected.Pixels.Zip(image.Pixels, (a, b) => Math.Abs(a - b)).Order().ToArray();
+        var (mean, p99) = (differences.Average(), differences[differences.Length * 99 / 100]);
+        Assert.True(mean < 0.5 && p99 <= 8, $"The thumbnail differs from the library's crop by {mean:F3} on average, {p99} at the 99th percentile (measured: 0.055 and 2).");
 
         using var second = await _client.GetAsync(hit.ThumbnailUrl);
         Assert.Equal(png, await second.Content.ReadAsByteArrayAsync());

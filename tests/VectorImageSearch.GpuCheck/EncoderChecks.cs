@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Onnx.Inference;
 
 namespace VectorImageSearch.GpuCheck;

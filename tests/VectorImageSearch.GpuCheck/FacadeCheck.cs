@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch.GpuCheck;
 

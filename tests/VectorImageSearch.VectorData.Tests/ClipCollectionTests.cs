@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.VectorData;
 using VectorImageSearch.Faiss;
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.VectorData.Tests;

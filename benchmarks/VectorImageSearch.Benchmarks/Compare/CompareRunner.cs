@@ -6,9 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch.Benchmarks.Corpus;
 using VectorImageSearch.Faiss;
 using VectorImageSearch.Faiss.Tests.Data;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch.Benchmarks.Compare;
 

@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using Microsoft.ML.OnnxRuntime;
-using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch.Benchmarks.Compare;
 

@@ -8,7 +8,7 @@ using VectorImageSearch.Onnx.Encoders;
 namespace VectorImageSearch.Onnx.DependencyInjection;
 
 /// <summary>Registers the ONNX encoders in a service collection (Options pattern; encoders are singletons created on first use).</summary>
-public static class OnnxEncoderServiceCollectionExtensions
+internal static class OnnxEncoderServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the CLIP text and image encoders of one model folder: <see cref="ClipTextEncoder"/> as itself,

@@ -1,7 +1,7 @@
 using VectorImageSearch.Onnx.Imaging;
 using VectorImageSearch.Onnx.Inference;
 
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>Settings of <see cref="ClipTextEncoder"/> and <see cref="ClipImageEncoder"/>; bindable from configuration.</summary>
 public sealed class ClipEncoderOptions
@@ -9,7 +9,8 @@ public sealed class ClipEncoderOptions
     /// <summary>
     /// The model folder in the Hugging Face / ONNX-export layout: <c>onnx/text_model.onnx</c> and
     /// <c>onnx/vision_model.onnx</c> (or one <c>model.onnx</c> with both towers), the tokenizer files and
-    /// <c>preprocessor_config.json</c>.
+    /// <c>preprocessor_config.json</c> (the image preprocessing; CLIP's 224 recipe when it is missing), or Immich's
+    /// <c>textual/</c> and <c>visual/</c> layout.
     /// </summary>
     public string ModelFolder { get; set; } = string.Empty;
 
@@ -22,9 +23,9 @@ public sealed class ClipEncoderOptions
     /// <summary>The most texts or images given to the model in one run; larger batches are split. Default 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
-    /// <summary>The image recipe; null to read the folder's <c>preprocessor_config.json</c> (or CLIP's 224 recipe when it has none).</summary>
-    public PreprocessRecipe? Recipe { get; set; }
+    /// <summary>The image recipe; null to read the folder's <c>preprocessor_config.json</c> (or CLIP's 224 recipe when it has none). Internal: users describe a recipe with a <c>preprocessor_config.json</c>.</summary>
+    internal PreprocessRecipe? Recipe { get; set; }
 
-    /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/>.</summary>
-    public ImageDecodeOptions? DecodeOptions { get; set; }
+    /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/> (a 100-million-pixel limit, truncated or corrupt data fails).</summary>
+    internal ImageDecodeOptions? DecodeOptions { get; set; }
 }

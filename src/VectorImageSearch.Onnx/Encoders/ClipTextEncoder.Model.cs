@@ -1,8 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Inference;
 
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>How <see cref="ClipTextEncoder"/> finds the model's token inputs and embedding output, and builds token tensors.</summary>
 public sealed partial class ClipTextEncoder

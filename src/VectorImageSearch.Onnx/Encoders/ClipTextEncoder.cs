@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Inference;
 using VectorImageSearch.Onnx.Text;
 
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>
 /// CLIP's text tower: text → L2-normalised embeddings in the space of <see cref="ClipImageEncoder"/>. Tokenizes with
@@ -39,7 +40,7 @@ public sealed partial class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<
 
     /// <summary>Loads the text tower and tokenizer of the CLIP model in <paramref name="modelFolder"/>.</summary>
     /// <param name="modelFolder">The model folder.</param>
-    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (the message names the missing package or libraries) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
     public ClipTextEncoder(string modelFolder)
         : this(new ClipEncoderOptions { ModelFolder = modelFolder })
     {
@@ -47,8 +48,8 @@ public sealed partial class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<
 
     /// <summary>Loads the text tower and tokenizer with <paramref name="options"/>.</summary>
     /// <param name="options">The model folder and settings.</param>
-    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
-        public ClipTextEncoder(ClipEncoderOptions options)
+    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (the message names the missing package or libraries) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+    public ClipTextEncoder(ClipEncoderOptions options)
         : this(options, null)
     {
     }
@@ -56,8 +57,8 @@ public sealed partial class ClipTextEncoder : ITextEncoder, IEmbeddingGenerator<
     /// <summary>Loads the text tower and tokenizer with <paramref name="options"/>, logging to <paramref name="loggerFactory"/>.</summary>
     /// <param name="options">The model folder and settings.</param>
     /// <param name="loggerFactory">Receives the CPU-fallback warning and the fixed-batch note; null for none.</param>
-    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
-        public ClipTextEncoder(ClipEncoderOptions options, ILoggerFactory? loggerFactory)
+    /// <exception cref="ModelLoadException">The folder, its text model or its tokenizer files are missing or unusable, or the execution provider cannot load (the message names the missing package or libraries) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+    public ClipTextEncoder(ClipEncoderOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));

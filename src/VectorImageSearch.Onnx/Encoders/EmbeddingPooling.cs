@@ -1,4 +1,4 @@
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>How a model output becomes one vector per image.</summary>
 public enum EmbeddingPooling

@@ -7,7 +7,8 @@ namespace VectorImageSearch.Onnx.Encoders;
 
 /// <summary>
 /// What every image encoder does around its <see cref="ImageEmbeddingModel"/>: decode and preprocess, batch, embed,
-/// fingerprint, and answer as an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>. Thread-safe.
+/// fingerprint, and answer as an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>. The public encoders
+/// (<see cref="ClipImageEncoder"/>, <see cref="OnnxImageEncoder"/>) hold one and forward to it. Thread-safe.
 /// </summary>
 internal sealed class ImageEncoderCore : IDisposable
 {
@@ -83,6 +84,13 @@ internal sealed class ImageEncoderCore : IDisposable
         EmbeddingGeneration.CheckOptions(options, Model.Dimension);
         var vectors = EncodeBatch(values as IReadOnlyList<ImageInput> ?? values.ToList(), cancellationToken);
         return Task.FromResult(EmbeddingGeneration.ToGenerated(vectors, ModelName));
+    }
+
+    /// <summary>Embeds images given as <see cref="DataContent"/>; see <see cref="DataContentImages.ToImageInput"/>.</summary>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return GenerateAsync(values.Select(DataContentImages.ToImageInput).ToList(), options, cancellationToken);
     }
 
     public object? GetService(object owner, Type serviceType, object? serviceKey) =>

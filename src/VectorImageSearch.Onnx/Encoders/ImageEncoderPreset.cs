@@ -1,4 +1,4 @@
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>The kind of image backbone an <see cref="OnnxImageEncoder"/> runs; it picks the default recipe and output.</summary>
 public enum ImageEncoderPreset
@@ -20,7 +20,7 @@ public enum ImageEncoderPreset
     /// <summary>
     /// One of ML.NET's <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> / <c>ResNet50</c> / <c>ResNet101</c> CNTK exports
     /// (for example <c>ResNet18.onnx</c>: input <c>Input247</c> [1, 3, 224, 224], output <c>Pooling395_Output_0</c>
-    /// [1, 512, 1, 1]): <see cref="Imaging.PreprocessRecipe.MlNetImageNet224(Imaging.MeanImage)"/> — BGR, values 0–255 minus the mean image that
+    /// [1, 512, 1, 1]): shortest edge to 224 and centre crop 224 × 224 (PIL bilinear), BGR, values 0–255 minus the mean image that
     /// the package's <c>ResNetPreprocess.onnx</c> holds, found beside the model or in <c>../ResNetPrepOnnx/</c> (the
     /// package's layout); pooled features as <see cref="ResNet50"/>.
     /// </summary>

@@ -1,17 +1,24 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
 using VectorImageSearch.Onnx.Inference;
 
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>
 /// Any ONNX image backbone as an image encoder: a headless ResNet50 (pooled [N, C, H, W], [N, C, 1, 1] or [N, C]
 /// features) or a ViT/DINO-style transformer ([N, T, D] pooled to the CLS token or the token mean). Embeddings are
-/// L2-normalised. Thread-safe; runs on the calling thread (the async methods complete synchronously).
+/// L2-normalised. Images are preprocessed by the <see cref="ImageEncoderPreset"/>'s recipe, or by a Hugging Face
+/// <c>preprocessor_config.json</c> in the model folder or beside the ONNX file (see <see cref="OnnxImageEncoderOptions"/>).
+/// Thread-safe; runs on the calling thread (the async methods complete synchronously).
 /// </summary>
-public sealed class OnnxImageEncoder : ImageEncoderBase
+public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageInput, Embedding<float>>,
+    IEmbeddingGenerator<DataContent, Embedding<float>>, IDisposable
 {
+    private readonly ImageEncoderCore _core;
+
     /// <summary>Loads the backbone at <paramref name="modelPath"/> with a preset.</summary>
     /// <param name="modelPath">An ONNX file, or a folder holding <c>model.onnx</c> and optionally <c>preprocessor_config.json</c>.</param>
     /// <param name="preset">The kind of backbone.</param>
@@ -23,8 +30,8 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
 
     /// <summary>Loads the backbone with <paramref name="options"/>.</summary>
     /// <param name="options">The model and settings.</param>
-    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
-        public OnnxImageEncoder(OnnxImageEncoderOptions options)
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (the message names the missing package or libraries) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+    public OnnxImageEncoder(OnnxImageEncoderOptions options)
         : this(options, null)
     {
     }
@@ -32,10 +39,10 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
     /// <summary>Loads the backbone with <paramref name="options"/>, logging to <paramref name="loggerFactory"/>.</summary>
     /// <param name="options">The model and settings.</param>
     /// <param name="loggerFactory">Receives the CPU-fallback warning and the fixed-batch note; null for none.</param>
-    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (inner <see cref="ExecutionProviderUnavailableException"/>) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
-        public OnnxImageEncoder(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
-        : base(Load(options, loggerFactory))
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output, or the execution provider cannot load (the message names the missing package or libraries) without <see cref="OnnxRuntimeOptions.FallbackToCpu"/>.</exception>
+    public OnnxImageEncoder(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
     {
+        _core = Load(options, loggerFactory);
         Preset = options.Preset;
     }
 
@@ -43,16 +50,74 @@ public sealed class OnnxImageEncoder : ImageEncoderBase
     public ImageEncoderPreset Preset { get; }
 
     /// <summary>The pooling applied to the model output (resolved; never <see cref="EmbeddingPooling.Auto"/>).</summary>
-    public EmbeddingPooling Pooling => Core.Model.Pooling;
+    public EmbeddingPooling Pooling => _core.Model.Pooling;
 
     /// <summary>The name of the output that is embedded.</summary>
-    public string OutputName => Core.Model.Output.Name;
+    public string OutputName => _core.Model.Output.Name;
 
     /// <summary>
     /// <c>{model name}@sha256:{digest}</c> over the ONNX file, the folder's <c>preprocessor_config.json</c> when it is
     /// used, and the chosen input, output, pooling and recipe. Computed on first use (whole files are hashed), then kept.
     /// </summary>
-    public override string ModelFingerprint => Core.Fingerprint;
+    public string ModelFingerprint => _core.Fingerprint;
+
+    /// <summary>The ONNX file that runs.</summary>
+    public string ModelFile => _core.Model.ModelFile;
+
+    /// <inheritdoc />
+    public int Dimension => _core.Model.Dimension;
+
+    /// <inheritdoc />
+    public int PreprocessedLength => _core.Model.PreprocessedLength;
+
+    /// <summary>The preprocessing recipe (from <c>preprocessor_config.json</c>, Immich's config, or the preset).</summary>
+    internal PreprocessRecipe Recipe => _core.Model.Recipe;
+
+    /// <inheritdoc />
+    public void Preprocess(ImageInput image, Span<float> destination) => _core.Preprocess(image, destination);
+
+    /// <inheritdoc />
+    public void EncodePreprocessed(ReadOnlySpan<float> pixels, int count, Span<float> embeddings) =>
+        _core.EncodePreprocessed(pixels, count, embeddings);
+
+    /// <summary>Embeds one image.</summary>
+    /// <param name="image">The image.</param>
+    /// <returns>The L2-normalised embedding.</returns>
+    public float[] Encode(ImageInput image) => _core.EncodeBatch([image], CancellationToken.None)[0];
+
+    /// <summary>Embeds several images; results are in input order.</summary>
+    /// <param name="images">The images.</param>
+    /// <param name="cancellationToken">Cancels between and during model runs.</param>
+    /// <returns>One L2-normalised embedding per image.</returns>
+    public float[][] EncodeBatch(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
+        _core.EncodeBatch(images, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<float[]> EncodeAsync(ImageInput image, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_core.EncodeBatch([image], cancellationToken)[0]);
+
+    /// <inheritdoc />
+    public Task<float[][]> EncodeBatchAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_core.EncodeBatch(images, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<ImageInput> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default) => _core.GenerateAsync(values, options, cancellationToken);
+
+    /// <summary>Embeds images given as <see cref="DataContent"/> (bytes or a <c>data:</c> URI with an <c>image/*</c> media type).</summary>
+    /// <param name="values">The images.</param>
+    /// <param name="options">Only <see cref="EmbeddingGenerationOptions.Dimensions"/> is read; it must be <see cref="Dimension"/> when set.</param>
+    /// <param name="cancellationToken">Cancels between and during model runs.</param>
+    /// <returns>One L2-normalised embedding per image, in input order.</returns>
+    /// <exception cref="ArgumentException">A content is not an image (its media type), or is null.</exception>
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default) => _core.GenerateAsync(values, options, cancellationToken);
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => _core.GetService(this, serviceType, serviceKey);
+
+    /// <summary>Releases the ONNX session.</summary>
+    public void Dispose() => _core.Dispose();
 
     private static ImageEncoderCore Load(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
     {

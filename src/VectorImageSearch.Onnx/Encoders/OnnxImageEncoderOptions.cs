@@ -1,15 +1,22 @@
 using VectorImageSearch.Onnx.Imaging;
 using VectorImageSearch.Onnx.Inference;
 
-namespace VectorImageSearch.Onnx.Encoders;
+namespace VectorImageSearch.Onnx;
 
-/// <summary>Settings of <see cref="OnnxImageEncoder"/>; bindable from configuration.</summary>
+/// <summary>
+/// Settings of <see cref="OnnxImageEncoder"/>; bindable from configuration. A backbone whose preprocessing is not one
+/// of the <see cref="ImageEncoderPreset"/>s is described by a Hugging Face <c>preprocessor_config.json</c> in the model
+/// folder (or beside the ONNX file): <c>size</c> (<c>shortest_edge</c>, or <c>height</c> and <c>width</c>),
+/// <c>resample</c> (2 bilinear, 3 bicubic), <c>do_center_crop</c> + <c>crop_size</c>, <c>do_rescale</c> +
+/// <c>rescale_factor</c>, <c>do_normalize</c> + <c>image_mean</c> + <c>image_std</c>. With <see cref="ImageEncoderPreset.ResNet50"/> or
+/// <see cref="ImageEncoderPreset.VisionTransformer"/> it replaces the preset's recipe (the preset still picks the output); the model's input size must match its crop (or resize).
+/// </summary>
 public sealed class OnnxImageEncoderOptions
 {
-    /// <summary>An ONNX file, or a folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>, <c>onnx/vision_model.onnx</c>) and optionally <c>preprocessor_config.json</c>.</summary>
+    /// <summary>An ONNX file, or a folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>, <c>onnx/vision_model.onnx</c>); a <c>preprocessor_config.json</c> in the folder (or beside the file) sets the preprocessing.</summary>
     public string ModelPath { get; set; } = string.Empty;
 
-    /// <summary>The kind of backbone; picks the default recipe and which output to use.</summary>
+    /// <summary>The kind of backbone; picks which output to use, and the preprocessing when there is no <c>preprocessor_config.json</c>.</summary>
     public ImageEncoderPreset Preset { get; set; } = ImageEncoderPreset.ResNet50;
 
     /// <summary>How the output is pooled; <see cref="EmbeddingPooling.Auto"/> decides by its rank (CLS token for [N, T, D]).</summary>
@@ -21,8 +28,8 @@ public sealed class OnnxImageEncoderOptions
     /// <summary>The output to embed; null to choose by the preset.</summary>
     public string? OutputName { get; set; }
 
-    /// <summary>The image recipe; null for the folder's <c>preprocessor_config.json</c>, else the preset's.</summary>
-    public PreprocessRecipe? Recipe { get; set; }
+    /// <summary>The image recipe; null for the folder's <c>preprocessor_config.json</c>, else the preset's. Internal: users describe a recipe with a <c>preprocessor_config.json</c>.</summary>
+    internal PreprocessRecipe? Recipe { get; set; }
 
     /// <summary>How ONNX Runtime runs the model: execution provider (CPU, CUDA, TensorRT, DirectML, Core ML, OpenVINO), CPU fallback, threads, and a hook on its <c>SessionOptions</c>.</summary>
     public OnnxRuntimeOptions OnnxRuntime { get; set; } = OnnxRuntimeOptions.Default;
@@ -33,6 +40,6 @@ public sealed class OnnxImageEncoderOptions
     /// <summary>The most images given to the model in one run; larger batches are split. Default 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
-    /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/>.</summary>
-    public ImageDecodeOptions? DecodeOptions { get; set; }
+    /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/> (a 100-million-pixel limit, truncated or corrupt data fails).</summary>
+    internal ImageDecodeOptions? DecodeOptions { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>The order of the three colour planes in a model's input tensor.</summary>
-public enum ChannelOrder
+internal enum ChannelOrder
 {
     /// <summary>Red, green, blue: PyTorch, Hugging Face and CLIP models.</summary>
     Rgb = 0,

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>How a centre crop rounds its offset (size − crop) / 2 when that is not a whole number.</summary>
-public enum CropOffsetRounding
+internal enum CropOffsetRounding
 {
     /// <summary>floor((size − crop) / 2): Hugging Face's <c>center_crop</c> (CLIP).</summary>
     Floor,

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>Which decoder complaints make a decode fail (libvips' <c>fail_on</c>).</summary>
-public enum DecodeStrictness
+internal enum DecodeStrictness
 {
     /// <summary>Never fail on damaged data: decode what can be decoded (libvips' default; not recommended).</summary>
     Lenient = 0,

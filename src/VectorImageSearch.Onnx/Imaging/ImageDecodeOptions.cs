@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>Limits and trade-offs of decoding an image in <see cref="ImagePipeline"/>.</summary>
-public sealed record ImageDecodeOptions
+internal sealed record ImageDecodeOptions
 {
     /// <summary>The default pixel limit: 100 million pixels (for example 12,000 × 8,333).</summary>
     public const long DefaultMaxPixels = 100_000_000;

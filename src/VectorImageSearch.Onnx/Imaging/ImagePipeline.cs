@@ -22,7 +22,7 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// <see cref="ImageDecodeOptions.ResizeEngine"/> can hand the resize to libvips' <c>vips_reduce</c> instead (opt-in, not bit-exact).</para>
 /// <para>All members are thread-safe: many threads may decode at once.</para>
 /// </remarks>
-public static class ImagePipeline
+internal static class ImagePipeline
 {
     /// <summary>
     /// The recipe's 8-bit RGB model input before normalisation: decoded, resized and centre-cropped to

@@ -9,7 +9,7 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// channel, row and column, in CHW order and in the tensor's <see cref="PreprocessRecipe.ChannelOrder"/>, in the units
 /// of the rescaled values (0–255 when <see cref="PreprocessRecipe.RescaleFactor"/> is 1). Immutable.
 /// </summary>
-public sealed class MeanImage
+internal sealed class MeanImage
 {
     private readonly float[] _values;
 

@@ -8,7 +8,7 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// normalise — the fields of a Hugging Face <c>preprocessor_config.json</c>. Resizing reproduces PIL's antialiased
 /// filters; the result is always 8-bit RGB before normalisation (alpha dropped, see <see cref="ImagePipeline"/>).
 /// </summary>
-public sealed record PreprocessRecipe
+internal sealed record PreprocessRecipe
 {
     /// <summary>The file <see cref="FromFolder"/> reads.</summary>
     public const string ConfigFileName = "preprocessor_config.json";

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>The resampling filter of a resize, with PIL's meaning (Hugging Face's <c>resample</c> codes).</summary>
-public enum ResampleFilter
+internal enum ResampleFilter
 {
     /// <summary>Triangle filter, support 1 (PIL <c>BILINEAR</c>, code 2), antialiased when shrinking.</summary>
     Bilinear = 2,

@@ -1,7 +1,7 @@
 namespace VectorImageSearch.Onnx.Imaging;
 
 /// <summary>Which code resizes decoded pixels in <see cref="ImagePipeline"/>.</summary>
-public enum ResizeEngine
+internal enum ResizeEngine
 {
     /// <summary>
     /// The pipeline's own PIL-compatible resampler (the default): bit-exact with PIL 9.4 on the reference photos.

@@ -4,7 +4,7 @@ namespace VectorImageSearch.Onnx.Imaging;
 /// <param name="Width">Width in pixels.</param>
 /// <param name="Height">Height in pixels.</param>
 /// <param name="Pixels">Width × Height × 3 bytes, interleaved R, G, B.</param>
-public sealed record RgbImage(int Width, int Height, byte[] Pixels)
+internal sealed record RgbImage(int Width, int Height, byte[] Pixels)
 {
     /// <summary>The red, green and blue values of the pixel at (<paramref name="x"/>, <paramref name="y"/>).</summary>
     /// <param name="x">Column, from 0.</param>

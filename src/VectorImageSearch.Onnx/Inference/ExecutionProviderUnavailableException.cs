@@ -5,7 +5,7 @@ namespace VectorImageSearch.Onnx.Inference;
 /// or a library it needs (CUDA, cuDNN, TensorRT, a driver) is missing. The message names the provider, the package
 /// to add, the libraries it needs, and what ONNX Runtime reported and logged.
 /// </summary>
-public sealed class ExecutionProviderUnavailableException : Exception
+internal sealed class ExecutionProviderUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="provider">The provider that failed.</param>

@@ -1,9 +1,9 @@
-namespace VectorImageSearch.Onnx.Inference;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>
 /// Where ONNX Runtime runs the models. Every provider but <see cref="Cpu"/> comes from an ONNX Runtime package the
 /// application adds (docs/packaging.md); where it cannot load, creating an encoder fails with a
-/// <see cref="ModelLoadException"/> (inner <see cref="ExecutionProviderUnavailableException"/>) naming the package and
+/// <see cref="ModelLoadException"/> naming the package and
 /// the missing library, or falls back to the CPU with a warning when <see cref="OnnxRuntimeOptions.FallbackToCpu"/> is set.
 /// </summary>
 public enum OnnxExecutionProvider

@@ -1,4 +1,4 @@
-namespace VectorImageSearch.Onnx.Inference;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>
 /// Which file of a Hugging Face ONNX export runs: the exports ship one model in several precisions side by side

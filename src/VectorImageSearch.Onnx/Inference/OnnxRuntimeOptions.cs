@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace VectorImageSearch.Onnx.Inference;
+namespace VectorImageSearch.Onnx;
 
 /// <summary>
 /// How the encoders' ONNX Runtime sessions run: execution provider, threads, graph optimisation, and a hook that sees
@@ -21,7 +21,8 @@ public sealed record OnnxRuntimeOptions
     /// <summary>
     /// When the <see cref="ExecutionProvider"/> cannot load (its package, libraries or driver are missing), run on
     /// the CPU instead and log a warning naming what was missing. Off by default: the failure is a
-    /// <see cref="ModelLoadException"/> whose inner exception is an <see cref="ExecutionProviderUnavailableException"/>.
+    /// <see cref="ModelLoadException"/> whose message names the provider, the package to add, the libraries it could
+    /// not load and what ONNX Runtime logged.
     /// </summary>
     public bool FallbackToCpu { get; init; }
 

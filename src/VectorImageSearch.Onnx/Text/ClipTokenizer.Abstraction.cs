@@ -5,7 +5,7 @@ using Microsoft.ML.Tokenizers;
 namespace VectorImageSearch.Onnx.Text;
 
 /// <summary>ClipTokenizer as a Microsoft.ML.Tokenizers <see cref="Tokenizer"/>: ids, tokens with offsets, counts, decoding.</summary>
-public sealed partial class ClipTokenizer
+internal sealed partial class ClipTokenizer
 {
     /// <summary>
     /// Encodes text to tokens: each has its id, its vocabulary entry (for example "photo&lt;/w&gt;") and its offset into

@@ -31,7 +31,7 @@ namespace VectorImageSearch.Onnx.Text;
 /// </para>
 /// <para>Thread-safe: one instance may serve any number of threads. Merged words are kept in a bounded cache.</para>
 /// </remarks>
-public sealed partial class ClipTokenizer : Tokenizer
+internal sealed partial class ClipTokenizer : Tokenizer
 {
     /// <summary>The most words the merge cache holds by default.</summary>
     internal const int DefaultCacheCapacity = 32_768;

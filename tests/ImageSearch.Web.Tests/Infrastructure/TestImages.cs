@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using VectorImageSearch.Onnx.Imaging;
-using VectorImageSearch.Samples.Web.Services;
+using NetVips;
 
 namespace VectorImageSearch.Samples.Web.Tests.Infrastructure;
 
@@ -20,7 +19,8 @@ internal static class TestImages
     {
         var pixels = new byte[size * size * 3];
         new Random(42).NextBytes(pixels);
-        return PngEncoder.Encode(new RgbImage(size, size, pixels));
+        using var image = Image.NewFromMemory(pixels, size, size, 3, Enums.BandFormat.Uchar);
+        return image.PngsaveBuffer();
     }
 
     /// <summary>
@@ -57,7 +57,22 @@ internal static class TestImages
         var typeBytes = Encoding.ASCII.GetBytes(type);
         output.Write(typeBytes);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, PngEncoder.ChunkCrc([.. typeBytes, .. data]));
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32([.. typeBytes, .. data]));
         output.Write(word);
+    }
+
+    /// <summary>The CRC-32 (ISO-HDLC, as PNG stores it) of a chunk's type and data.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+        return crc ^ 0xFFFFFFFFu;
     }
 }

@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
-using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Inference;
 using VectorImageSearch.Tests.Shared;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Tests.Shared;
 using Xunit.Abstractions;
 

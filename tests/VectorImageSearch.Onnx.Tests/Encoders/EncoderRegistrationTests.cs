@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch.Onnx.DependencyInjection;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Onnx.Tests.Encoders;

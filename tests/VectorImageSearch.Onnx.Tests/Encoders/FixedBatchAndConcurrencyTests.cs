@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Tests.Inference;
 using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Tests.Shared;

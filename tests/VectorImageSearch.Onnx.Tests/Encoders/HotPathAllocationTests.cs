@@ -1,4 +1,3 @@
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -21,7 +20,7 @@ public sealed class HotPathAllocationTests(ClipTinyFixture clip, ITestOutputHelp
         AssertFlat("ResNet (output pooled)", resnet);
     }
 
-    private void AssertFlat(string name, ImageEncoderBase encoder)
+    private void AssertFlat(string name, IImageEncoder encoder)
     {
         var pixels = new float[16 * encoder.PreprocessedLength];
         var embeddings = new float[16 * encoder.Dimension];

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
 using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Tests.Shared;

@@ -1,6 +1,4 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
-using VectorImageSearch.Onnx.Encoders;
-using VectorImageSearch.Onnx.Inference;
 using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Tests.Shared;
 

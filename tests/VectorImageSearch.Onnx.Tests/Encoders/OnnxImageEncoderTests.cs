@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Imaging;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using VectorImageSearch.Onnx.Tests.Models;

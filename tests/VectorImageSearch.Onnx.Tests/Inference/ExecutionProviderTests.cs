@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Inference;
 using VectorImageSearch.Onnx.Tests.Encoders;
 using VectorImageSearch.Tests.Shared;

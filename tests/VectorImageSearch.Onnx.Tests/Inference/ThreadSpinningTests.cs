@@ -1,4 +1,3 @@
-using VectorImageSearch.Onnx.Encoders;
 using VectorImageSearch.Onnx.Inference;
 using VectorImageSearch.Tests.Shared;
 

@@ -1,4 +1,4 @@
-using VectorImageSearch.Onnx.Encoders;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Tests.DependencyInjection;

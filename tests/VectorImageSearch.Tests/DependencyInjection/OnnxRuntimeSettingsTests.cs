@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using VectorImageSearch.Onnx.Inference;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Tests.DependencyInjection;

@@ -55,7 +55,7 @@ public sealed class RealModelIndexingTests
         var services = new ServiceCollection();
         services.AddImageSearch(options => options.UseImageEncoder(model, "MlNetResNet"));
         await using var provider = services.BuildServiceProvider();
-        using var direct = new VectorImageSearch.Onnx.Encoders.OnnxImageEncoder(model, VectorImageSearch.Onnx.Encoders.ImageEncoderPreset.MlNetResNet);
+        using var direct = new VectorImageSearch.Onnx.OnnxImageEncoder(model, VectorImageSearch.Onnx.ImageEncoderPreset.MlNetResNet);
         var photo = ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, "coffee.png"));
 
         var viaFacade = await provider.GetRequiredService<IImageEncoder>().EncodeAsync(photo);
