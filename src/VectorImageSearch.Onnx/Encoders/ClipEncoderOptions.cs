@@ -27,5 +27,12 @@ public sealed class ClipEncoderOptions
     internal PreprocessRecipe? Recipe { get; set; }
 
     /// <summary>Image decoding limits; null for <see cref="ImageDecodeOptions.Default"/> (a 100-million-pixel limit, truncated or corrupt data fails).</summary>
+    /// <summary>
+    /// The most pixels (width × height, read from the file's header before decoding) an image may have; larger images
+    /// fail with an <see cref="ImageDecodeException"/> naming the file and its size instead of taking the memory to
+    /// decode them. Default 100 million (a 10,000 × 10,000 scan); raise it for large panoramas or scans.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = ImageDecodeOptions.DefaultMaxPixels;
+
     internal ImageDecodeOptions? DecodeOptions { get; set; }
 }

@@ -114,6 +114,7 @@ public sealed class ClipImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
     private static ImageEncoderCore Load(ClipEncoderOptions options, ILoggerFactory? loggerFactory, out string modelFolder)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxImagePixels, 1, nameof(options.MaxImagePixels));
         var logger = (ILogger?)loggerFactory?.CreateLogger<ClipImageEncoder>() ?? NullLogger.Instance;
         var folder = ModelFiles.RequireFolder(options.ModelFolder);
         var modelFile = ModelFiles.FindClipTower(folder, "vision_model.onnx", "vision", options.ModelVariant);
@@ -123,7 +124,7 @@ public sealed class ClipImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
         var name = ModelFiles.NameOf(folder);
         modelFolder = folder;
         var variant = options.ModelVariant;
-        return new ImageEncoderCore(model, name, options.DecodeOptions,
+        return new ImageEncoderCore(model, name, options.DecodeOptions ?? ImageDecodeOptions.Default with { MaxPixels = options.MaxImagePixels },
             () => ModelFingerprints.Compute(name, folder, ModelFiles.ClipFingerprintFiles(folder, variant), string.Empty));
     }
 

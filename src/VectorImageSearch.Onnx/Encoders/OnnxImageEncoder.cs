@@ -122,6 +122,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
     private static ImageEncoderCore Load(OnnxImageEncoderOptions options, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxImagePixels, 1, nameof(options.MaxImagePixels));
         if (!Enum.IsDefined(options.Preset))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Preset, "Unknown image encoder preset.");
@@ -147,7 +148,7 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
         {
             files.Add(configPath);
         }
-        return new ImageEncoderCore(model, name, options.DecodeOptions,
+        return new ImageEncoderCore(model, name, options.DecodeOptions ?? ImageDecodeOptions.Default with { MaxPixels = options.MaxImagePixels },
             () => ModelFingerprints.Compute(name, folder, files, $"{options.Preset};{model.Settings}"));
     }
 

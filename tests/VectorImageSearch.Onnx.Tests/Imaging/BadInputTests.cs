@@ -88,6 +88,22 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void The_encoders_take_their_pixel_limit_from_their_options()
+    {
+        var rocket = ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, "rocket.jpg"));
+        using var clipBelow = new ClipImageEncoder(new ClipEncoderOptions { ModelFolder = RepoPaths.ClipTinyShapes, MaxImagePixels = 640 * 427 - 1 });
+        Assert.Contains("640x427", Assert.Throws<ImageDecodeException>(() => clipBelow.Encode(rocket)).Problem);
+        using var clipAt = new ClipImageEncoder(new ClipEncoderOptions { ModelFolder = RepoPaths.ClipTinyShapes, MaxImagePixels = 640 * 427 });
+        Assert.Equal(clipAt.Dimension, clipAt.Encode(rocket).Length);
+
+        using var resNetBelow = new OnnxImageEncoder(new OnnxImageEncoderOptions { ModelPath = RepoPaths.ResNetTinyShapes, MaxImagePixels = 640 * 427 - 1 });
+        Assert.Contains("640x427", Assert.Throws<ImageDecodeException>(() => resNetBelow.Encode(rocket)).Problem);
+
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new ClipImageEncoder(new ClipEncoderOptions { ModelFolder = RepoPaths.ClipTinyShapes, MaxImagePixels = 0 }));
+        Assert.Equal("MaxImagePixels", bad.ParamName);
+    }
+
+    [Fact]
     public void Svg_is_refused()
     {
         const string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><circle cx=\"32\" cy=\"32\" r=\"20\" fill=\"red\"/></svg>";
