@@ -52,8 +52,6 @@ internal sealed class SearchRefinements
     /// <summary>Runs the search as an <see cref="ImageQuery"/>.</summary>
     public Task<IReadOnlyList<SearchHit>> SearchAsync(IImageSearch search, ParseResult parse, string? text, FileInfo? image, int k, CancellationToken cancellationToken)
     {
-        var querySearch = search as IImageQuerySearch
-            ?? throw new InvalidOperationException("This image search does not take --min-score, --not, --folder or --dedup (it is not an IImageQuerySearch).");
         var folder = parse.GetValue(_folder);
         var dedup = parse.GetResult(_dedup) is { Implicit: false };
         var query = new ImageQuery
@@ -67,6 +65,6 @@ internal sealed class SearchRefinements
             Deduplicate = dedup,
             DuplicateThreshold = parse.GetValue(_dedup) ?? ImageQuery.DefaultDuplicateThreshold,
         };
-        return querySearch.SearchAsync(query, cancellationToken);
+        return search.SearchAsync(query, cancellationToken);
     }
 }

@@ -6,7 +6,7 @@ using VectorImageSearch.Indexing.Scanning;
 namespace VectorImageSearch;
 
 /// <summary>Indexing runs: streaming files through the planner into the pipeline, committing batches, removing images.</summary>
-public sealed partial class ImageSearchEngine
+internal sealed partial class ImageSearchEngine
 {
     private async Task<IndexingReport> IndexAsync(IAsyncEnumerable<ScannedEntry> entries, string? directory, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
     {

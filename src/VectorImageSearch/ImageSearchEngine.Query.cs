@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace VectorImageSearch;
 
 /// <summary>Compound, filtered and de-duplicated queries (<see cref="ImageQuery"/>).</summary>
-public sealed partial class ImageSearchEngine : IImageQuerySearch
+internal sealed partial class ImageSearchEngine
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(ImageQuery query, CancellationToken cancellationToken = default)

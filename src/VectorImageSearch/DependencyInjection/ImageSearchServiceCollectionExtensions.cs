@@ -7,7 +7,7 @@ namespace VectorImageSearch;
 public static class ImageSearchServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the unnamed image search: <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>) over
+    /// Registers the unnamed image search: <see cref="IImageSearch"/> (a singleton) over
     /// the <see cref="IImageEncoder"/>, <see cref="ITextEncoder"/> and <see cref="IImageRecordStore"/> the container holds.
     /// Encoders and a store the application registers itself (before or after) are the ones used; otherwise the model
     /// configured with <c>AddClip</c> / <c>AddImageEncoder</c> is loaded and the store is the one <c>UseFaiss</c>,
@@ -37,7 +37,7 @@ public static class ImageSearchServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>), <see cref="IImageEncoder"/> and,
+    /// Registers <see cref="IImageSearch"/> (a singleton), <see cref="IImageEncoder"/> and,
     /// for CLIP, <see cref="ITextEncoder"/>, configured by <paramref name="configure"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
