@@ -24,7 +24,7 @@ public sealed class DuplicateTests : IDisposable
         }
         var copied = _shapes[0];
         await Search.AddAsync(ImageInput.FromFile(copied.Path), "copy:" + copied.Path);
-        var query = new ImageQuery { Images = [new QueryImage(ImageInput.FromFile(copied.Path))], K = 10 };
+        var query = ImageQuery.ForImage(ImageInput.FromFile(copied.Path)) with { K = 10 };
 
         var plain = await Search.SearchAsync(query with { K = 11 });
         var distinct = await Search.SearchAsync(query with { Deduplicate = true, DuplicateThreshold = 0.999f });
