@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
-using VectorImageSearch.Indexing;
 
 namespace VectorImageSearch.Samples.Cli;
 
@@ -77,7 +77,9 @@ internal static class IndexCommand
 
             AnsiConsole.MarkupLine($"Indexed [green]{report.Encoded}[/] images in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1}/s); " +
                                    $"{report.Unchanged} unchanged, {report.Removed} removed, [{(report.Failures.Count > 0 ? "red" : "green")}]{report.Failures.Count} failed[/].");
-            AnsiConsole.MarkupLine($"[grey]Time: {Markup.Escape(report.Timings.ToString())}.[/]");
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[grey]Time: decode {report.DecodeTime.TotalSeconds:F1} s on {report.DecodeWorkers} worker{(report.DecodeWorkers == 1 ? "" : "s")}, inference {report.InferenceTime.TotalSeconds:F1} s, " +
+                $"commit {report.CommitTime.TotalSeconds:F1} s, waiting for images {report.WaitingForImages.TotalSeconds:F1} s.[/]"));
             AnsiConsole.MarkupLine($"The index holds {await search.CountAsync(CancellationToken.None)} images; saved to {Markup.Escape(where)}.");
             if (report.Failures.Count == 0)
             {

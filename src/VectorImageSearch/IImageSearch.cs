@@ -1,5 +1,3 @@
-using VectorImageSearch.Indexing;
-
 namespace VectorImageSearch;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
-using VectorImageSearch.Indexing;
 using VectorImageSearch.Postgres;
 
 // Usage (the connection string comes from VIS_PG_CONNECTION, never from the command line, where `ps` would show it):
