@@ -12,7 +12,7 @@ internal static class IndexCommand
         var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder of images to index (subfolders included)." };
         var model = new Option<string?>("--model", "-m") { Description = "A CLIP model folder (enables text and image queries)." };
         var imageModel = new Option<string?>("--image-model") { Description = "An image-only model folder, e.g. a headless ResNet50 (image queries)." };
-        var preset = new Option<string>("--preset") { Description = "The image model's preset: ResNet50, ViTCls or ViTMean.", DefaultValueFactory = _ => "ResNet50" };
+        var preset = new Option<string>("--preset") { Description = "The image model's preset: ResNet50, ViTCls, ViTMean or MlNetResNet.", DefaultValueFactory = _ => "ResNet50" };
         var index = new Option<string>("--index", "-i") { Description = "The index folder to create or update.", Required = true };
         var spec = new Option<string>("--spec") { Description = "The FAISS index: Auto, Flat, \"IVF1024,Flat\", \"IVF1024,PQ32\", HNSW32 …", DefaultValueFactory = _ => "Auto" };
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 16 };

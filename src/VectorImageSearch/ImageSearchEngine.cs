@@ -251,11 +251,11 @@ internal sealed partial class ImageSearchEngine : IImageSearch
         return hits;
     }
 
-    /// <summary>The FAISS folder store <paramref name="options"/> describe (IndexSpec, IndexPath, VerifyChecksumsOnLoad).</summary>
+    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad).</summary>
     internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
         new(new FaissImageStoreOptions
         {
-            IndexSpec = options.IndexSpec,
+            IndexSpec = options.Index,
             Path = options.IndexPath,
             VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad,
             IndexBudget = options.IndexBudget,

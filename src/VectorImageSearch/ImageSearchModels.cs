@@ -74,18 +74,9 @@ internal sealed class ImageSearchModels : IDisposable
 
     private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options, OnnxRuntimeOptions runtime)
     {
-        var (preset, pooling) = options.ImageModelPreset.Trim().ToUpperInvariant() switch
-        {
-            "RESNET50" or "RESNET" or "CNN" => (ImageEncoderPreset.ResNet50, EmbeddingPooling.Auto),
-            "VITCLS" or "VIT" or "DINO" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.ClsToken),
-            "VITMEAN" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.MeanTokens),
-            "MLNETRESNET" => (ImageEncoderPreset.MlNetResNet, EmbeddingPooling.Auto),
-            _ => throw new InvalidOperationException(
-                $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls, ViTMean or MlNetResNet."),
-        };
         return new OnnxImageEncoderOptions
         {
-            ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling, OnnxRuntime = runtime, ModelVariant = options.ModelVariant,
+            ModelPath = options.ImageModelPath!, Preset = options.ImageModelPreset, Pooling = options.ImageModelPooling, OnnxRuntime = runtime, ModelVariant = options.ModelVariant,
         };
     }
 

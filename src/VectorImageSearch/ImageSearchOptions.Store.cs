@@ -8,7 +8,7 @@ public sealed partial class ImageSearchOptions
 
     /// <summary>
     /// Which store keeps the image records when none is registered in code (<c>UseFaiss</c>, <c>UseStore</c>): "Faiss"
-    /// (the default: <see cref="IndexSpec"/> in <see cref="IndexPath"/>) or a kind a store package registered, such as
+    /// (the default: <see cref="Index"/> in <see cref="IndexPath"/>) or a kind a store package registered, such as
     /// "Postgres" (<c>services.AddPostgresStoreKind()</c>). From configuration
     /// (<c>"ImageSearch": { "Store": "Postgres", "Postgres": { … } }</c>) that kind's settings are the section named after it.
     /// </summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using VectorImageSearch.Onnx.Encoders;
 
 namespace VectorImageSearch;
 
@@ -59,7 +60,7 @@ public static class ImageSearchServiceCollectionExtensions
     /// <c>Store</c> key chooses the store ("Faiss" by default), whose settings are the sub-section named after it.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, Store, IndexSpec, IndexPath, BatchSize …</param>
+    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, Store, Index, IndexPath, BatchSize …</param>
     /// <param name="configure">Further changes applied after binding.</param>
     public static IServiceCollection AddImageSearch(this IServiceCollection services, IConfiguration configuration, Action<ImageSearchOptions>? configure = null)
     {
@@ -100,6 +101,12 @@ public static class ImageSearchServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.AddOptions<ImageSearchOptions>(OptionsName(builder)).Bind(configuration).Configure(o =>
         {
+            if (configuration[RenamedIndexKey] is not null)
+            {
+                throw new InvalidOperationException(
+                    $"The configuration key '{Key(configuration, RenamedIndexKey)}' is now '{Key(configuration, nameof(ImageSearchOptions.Index))}' " +
+                    $"(ImageSearchOptions.Index): rename it in your settings.");
+            }
             var extensions = configuration.GetSection(nameof(ImageSearchOptions.Extensions)).Get<string[]>();
             if (extensions is { Length: > 0 })
             {
@@ -126,14 +133,20 @@ public static class ImageSearchServiceCollectionExtensions
     /// <summary>Embeds images with an image-only model folder (image-to-image search), loaded on first use.</summary>
     /// <param name="builder">The collection's builder.</param>
     /// <param name="modelFolder">The folder holding model.onnx and preprocessor_config.json.</param>
-    /// <param name="preset">"ResNet50" (pooled CNN features), "ViTCls" or "ViTMean".</param>
+    /// <param name="preset">The kind of backbone (<see cref="ImageSearchOptions.ImageModelPreset"/>): pooled CNN features by default.</param>
+    /// <param name="pooling">How its output becomes one vector (<see cref="ImageSearchOptions.ImageModelPooling"/>).</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IImageSearchBuilder AddImageEncoder(this IImageSearchBuilder builder, string modelFolder, string preset = "ResNet50")
+    public static IImageSearchBuilder AddImageEncoder(this IImageSearchBuilder builder, string modelFolder, ImageEncoderPreset preset = ImageEncoderPreset.ResNet50, EmbeddingPooling pooling = EmbeddingPooling.Auto)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(preset);
-        return builder.Configure(o => o.UseImageEncoder(modelFolder, preset));
+        return builder.Configure(o => o.UseImageEncoder(modelFolder, preset, pooling));
     }
 
     internal static string OptionsName(IImageSearchBuilder builder) => builder.Name ?? Options.DefaultName;
+
+    /// <summary>The configuration key <see cref="ImageSearchOptions.Index"/> had before it was renamed.</summary>
+    private const string RenamedIndexKey = "IndexSpec";
+
+    private static string Key(IConfiguration configuration, string key) =>
+        configuration is IConfigurationSection section ? ConfigurationPath.Combine(section.Path, key) : key;
 }
