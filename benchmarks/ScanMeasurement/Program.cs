@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
-using VectorImageSearch.Indexing;
 
 // Indexes a large folder tree with the tiny demo CLIP model and reports when the first image was encoded and the peak RSS:
 //   dotnet run -c Release --project benchmarks/ScanMeasurement -- --root /tmp/vis-1m --folders 1000 --per-folder 1000

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch.Samples.Cli;
 
@@ -41,6 +42,16 @@ internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, s
         File.WriteAllText(Path.Combine(indexFolder, FileName), JsonSerializer.Serialize(this, Json));
     }
 
+    /// <summary>The CLI's preset names (<c>--preset</c>): the library's backbone kind, and for a ViT which token pooling.</summary>
+    public static (ImageEncoderPreset Preset, EmbeddingPooling Pooling) ImageModelPreset(string name) => name.Trim().ToUpperInvariant() switch
+    {
+        "RESNET50" => (ImageEncoderPreset.ResNet50, EmbeddingPooling.Auto),
+        "VITCLS" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.ClsToken),
+        "VITMEAN" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.MeanTokens),
+        "MLNETRESNET" => (ImageEncoderPreset.MlNetResNet, EmbeddingPooling.Auto),
+        _ => throw new InvalidOperationException($"Unknown image model preset '{name}'; use ResNet50, ViTCls, ViTMean or MlNetResNet."),
+    };
+
     /// <summary>Options for an engine over these models and this index folder.</summary>
     public void Apply(ImageSearchOptions options, string indexFolder)
     {
@@ -50,7 +61,8 @@ internal sealed record CliIndexSettings(string? ClipModel, string? ImageModel, s
         }
         if (ImageModel is not null)
         {
-            options.UseImageEncoder(ImageModel, Preset);
+            var (preset, pooling) = ImageModelPreset(Preset);
+            options.UseImageEncoder(ImageModel, preset, pooling);
         }
         if (!IsPostgres)
         {

@@ -30,8 +30,7 @@ internal static class DuplicatesCommand
             var settings = CliIndexSettings.TryRead(indexFolder)
                 ?? throw new InvalidOperationException($"'{indexFolder}' is not an index made by this tool (no vis-cli.json); run 'vis index' first.");
             await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose));
-            var search = host.Search as IImageQuerySearch
-                ?? throw new InvalidOperationException("This image search cannot look for duplicates (it is not an IImageQuerySearch).");
+            var search = host.Search;
             var least = parse.GetValue(threshold);
             var groups = new List<DuplicateGroup>();
             var progress = new InlineProgress<DuplicateScanProgress>(p =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
-using VectorImageSearch.Indexing;
 
 namespace VectorImageSearch.Samples.Cli;
 
@@ -12,7 +12,7 @@ internal static class IndexCommand
         var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder of images to index (subfolders included)." };
         var model = new Option<string?>("--model", "-m") { Description = "A CLIP model folder (enables text and image queries)." };
         var imageModel = new Option<string?>("--image-model") { Description = "An image-only model folder, e.g. a headless ResNet50 (image queries)." };
-        var preset = new Option<string>("--preset") { Description = "The image model's preset: ResNet50, ViTCls or ViTMean.", DefaultValueFactory = _ => "ResNet50" };
+        var preset = new Option<string>("--preset") { Description = "The image model's preset: ResNet50, ViTCls, ViTMean or MlNetResNet.", DefaultValueFactory = _ => "ResNet50" };
         var index = new Option<string>("--index", "-i") { Description = "The index folder to create or update.", Required = true };
         var spec = new Option<string>("--spec") { Description = "The FAISS index: Auto, Flat, \"IVF1024,Flat\", \"IVF1024,PQ32\", HNSW32 …", DefaultValueFactory = _ => "Auto" };
         var batch = new Option<int>("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 16 };
@@ -77,7 +77,9 @@ internal static class IndexCommand
 
             AnsiConsole.MarkupLine($"Indexed [green]{report.Encoded}[/] images in {report.Elapsed.TotalSeconds:F1} s ({report.ImagesPerSecond:F1}/s); " +
                                    $"{report.Unchanged} unchanged, {report.Removed} removed, [{(report.Failures.Count > 0 ? "red" : "green")}]{report.Failures.Count} failed[/].");
-            AnsiConsole.MarkupLine($"[grey]Time: {Markup.Escape(report.Timings.ToString())}.[/]");
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[grey]Time: decode {report.DecodeTime.TotalSeconds:F1} s on {report.DecodeWorkers} worker{(report.DecodeWorkers == 1 ? "" : "s")}, inference {report.InferenceTime.TotalSeconds:F1} s, " +
+                $"commit {report.CommitTime.TotalSeconds:F1} s, waiting for images {report.WaitingForImages.TotalSeconds:F1} s.[/]"));
             AnsiConsole.MarkupLine($"The index holds {await search.CountAsync(CancellationToken.None)} images; saved to {Markup.Escape(where)}.");
             if (report.Failures.Count == 0)
             {

@@ -52,21 +52,29 @@ internal sealed class SearchRefinements
     /// <summary>Runs the search as an <see cref="ImageQuery"/>.</summary>
     public Task<IReadOnlyList<SearchHit>> SearchAsync(IImageSearch search, ParseResult parse, string? text, FileInfo? image, int k, CancellationToken cancellationToken)
     {
-        var querySearch = search as IImageQuerySearch
-            ?? throw new InvalidOperationException("This image search does not take --min-score, --not, --folder or --dedup (it is not an IImageQuerySearch).");
         var folder = parse.GetValue(_folder);
         var dedup = parse.GetResult(_dedup) is { Implicit: false };
-        var query = new ImageQuery
+        var query = new ImageQuery();
+        if (!string.IsNullOrWhiteSpace(text))
         {
-            Texts = string.IsNullOrWhiteSpace(text) ? [] : [new QueryText(text)],
-            Images = image is null ? [] : [new QueryImage(ImageInput.FromFile(image.FullName))],
-            NegativeTexts = [.. (parse.GetValue(_not) ?? []).Select(t => new QueryText(t))],
+            query = query.WithText(text);
+        }
+        if (image is not null)
+        {
+            query = query.WithImage(ImageInput.FromFile(image.FullName));
+        }
+        foreach (var negative in parse.GetValue(_not) ?? [])
+        {
+            query = query.WithoutText(negative);
+        }
+        query = query with
+        {
             K = k,
             MinScore = parse.GetValue(_minScore),
             Filter = folder is null ? null : new ImageRecordFilter { KeyPrefix = Path.TrimEndingDirectorySeparator(folder.FullName) + Path.DirectorySeparatorChar },
             Deduplicate = dedup,
             DuplicateThreshold = parse.GetValue(_dedup) ?? ImageQuery.DefaultDuplicateThreshold,
         };
-        return querySearch.SearchAsync(query, cancellationToken);
+        return search.SearchAsync(query, cancellationToken);
     }
 }

@@ -5,7 +5,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VectorImageSearch;
-using VectorImageSearch.Indexing;
 using VectorImageSearch.Samples;
 
 var images = Argument(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "images", "shapes");

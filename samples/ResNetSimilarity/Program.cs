@@ -4,6 +4,7 @@
 //   dotnet run --project samples/ResNetSimilarity [-- --images <folder> --model <resnet folder> --out <folder>]
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Samples;
 
 var images = Argument(args, "--images") ?? Path.Combine(AppContext.BaseDirectory, "images", "shapes");
@@ -13,7 +14,7 @@ var output = Path.GetFullPath(Argument(args, "--out") ?? Path.Combine("out", "re
 var services = new ServiceCollection();
 services.AddImageSearch(o =>
 {
-    o.UseImageEncoder(model, "ResNet50");
+    o.UseImageEncoder(model, ImageEncoderPreset.ResNet50);
     o.IndexPath = Path.Combine(output, "index");
 });
 await using var provider = services.BuildServiceProvider();

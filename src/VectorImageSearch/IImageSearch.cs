@@ -1,10 +1,9 @@
-using VectorImageSearch.Indexing;
-
 namespace VectorImageSearch;
 
 /// <summary>
-/// Finds images by meaning: index files or images, then search by a sentence, an image or a vector.
-/// Searches may run while indexing runs; each sees the index as of the last committed batch.
+/// Finds images by meaning: index files or images, then search by a sentence, an image, a vector or a compound
+/// <see cref="ImageQuery"/>, and find near-duplicate images across the library. <c>services.AddImageSearch()</c>
+/// registers it. Searches may run while indexing runs; each sees the index as of the last committed batch.
 /// </summary>
 public interface IImageSearch : IDisposable
 {
@@ -57,6 +56,29 @@ public interface IImageSearch : IDisposable
     /// <summary>The <paramref name="k"/> images closest to an embedding of the index's dimension (normalised before searching).</summary>
     /// <exception cref="ArgumentException">The vector's length is not the index's dimension, or it is zero or not finite.</exception>
     Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> vector, int k = 10, CancellationToken cancellationToken = default);
+
+    /// <summary>The images that best match <paramref name="query"/>, best first.</summary>
+    /// <param name="query">Texts, images, negatives, filter, threshold and de-duplication.</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    /// <exception cref="ArgumentException">A weight is not positive and finite, K or a threshold is out of range, or the query's vector is zero.</exception>
+    /// <exception cref="InvalidOperationException">The query has texts and no text encoder is configured.</exception>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(ImageQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Groups of near-duplicate images in the whole index: two images are linked when their cosine similarity is at least
+    /// <paramref name="threshold"/> (each image's neighbours are searched), and a group is a connected set of linked
+    /// images. The scan runs first (reported through <paramref name="progress"/>); the groups then stream, largest first.
+    /// </summary>
+    /// <param name="threshold">The least similarity that links two images, in (0, 1]; 0.99 finds re-encoded or resized copies.</param>
+    /// <param name="progress">Receives how many images have been scanned.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    IAsyncEnumerable<DuplicateGroup> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The index as built, for display: for a FAISS store, the factory string of the vector index in use (it changes as
+    /// "Auto" grows, or once an IVF index can be trained); for another store, the store's type name.
+    /// </summary>
+    string IndexDescription { get; }
 
     /// <summary>
     /// Saves the index to the folder <paramref name="path"/> (FAISS stores), or, without a path, makes the store durable:

@@ -4,7 +4,7 @@ using VectorImageSearch.Querying;
 namespace VectorImageSearch;
 
 /// <summary>Library-wide near-duplicate groups: neighbour search per image, then connected components.</summary>
-public sealed partial class ImageSearchEngine
+internal sealed partial class ImageSearchEngine
 {
     private const int InitialDuplicateNeighbours = 16;
 

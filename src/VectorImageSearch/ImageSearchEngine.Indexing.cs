@@ -6,7 +6,7 @@ using VectorImageSearch.Indexing.Scanning;
 namespace VectorImageSearch;
 
 /// <summary>Indexing runs: streaming files through the planner into the pipeline, committing batches, removing images.</summary>
-public sealed partial class ImageSearchEngine
+internal sealed partial class ImageSearchEngine
 {
     private async Task<IndexingReport> IndexAsync(IAsyncEnumerable<ScannedEntry> entries, string? directory, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed partial class ImageSearchEngine
             var failures = planner.Failures.Concat(result.Failures).ToList();
             var report = new IndexingReport(result.Encoded, result.Unchanged, removed, failures, started.Elapsed, result.Timings);
             _logger.LogInformation("Indexed {Encoded} images in {Seconds:F1} s ({Rate:F1}/s); {Unchanged} unchanged, {Removed} removed, {Failed} failed; {Timings}",
-                report.Encoded, report.Elapsed.TotalSeconds, report.ImagesPerSecond, report.Unchanged, report.Removed, failures.Count, report.Timings);
+                report.Encoded, report.Elapsed.TotalSeconds, report.ImagesPerSecond, report.Unchanged, report.Removed, failures.Count, report.TimingsSummary);
             return report;
         }
         finally

@@ -3,7 +3,7 @@ using VectorImageSearch.Faiss;
 namespace VectorImageSearch;
 
 /// <summary>Opening the store, saving and loading index folders.</summary>
-public sealed partial class ImageSearchEngine
+internal sealed partial class ImageSearchEngine
 {
     /// <inheritdoc />
     /// <remarks>

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace VectorImageSearch;
 
 /// <summary>Compound, filtered and de-duplicated queries (<see cref="ImageQuery"/>).</summary>
-public sealed partial class ImageSearchEngine : IImageQuerySearch
+internal sealed partial class ImageSearchEngine
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(ImageQuery query, CancellationToken cancellationToken = default)
@@ -137,19 +137,8 @@ public sealed partial class ImageSearchEngine : IImageQuerySearch
         {
             throw new ArgumentException("The query has no text and no image to search for; negative texts alone have no direction.", nameof(query));
         }
+        // Texts, images and their weights were checked as they were added (ImageQuery.WithText and the like).
         ArgumentOutOfRangeException.ThrowIfLessThan(query.K, 1, nameof(query) + ".K");
-        foreach (var text in query.Texts)
-        {
-            CheckWeight(text?.Text is null ? null : text.Weight, "text", text?.Text, nameof(ImageQuery.Texts));
-        }
-        foreach (var text in query.NegativeTexts)
-        {
-            CheckWeight(text?.Text is null ? null : text.Weight, "negative text", text?.Text, nameof(ImageQuery.NegativeTexts));
-        }
-        foreach (var image in query.Images)
-        {
-            CheckWeight(image?.Image is null ? null : image.Weight, "image", image?.Image?.Name, nameof(ImageQuery.Images));
-        }
         if (query.MinScore is { } least && !(least is >= -1 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(query), least, "MinScore is a cosine similarity: it must be between -1 and 1.");
@@ -157,18 +146,6 @@ public sealed partial class ImageSearchEngine : IImageQuerySearch
         if (query.Deduplicate && !(query.DuplicateThreshold is > 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(query), query.DuplicateThreshold, "DuplicateThreshold must be greater than 0 and at most 1.");
-        }
-    }
-
-    private static void CheckWeight(float? weight, string kind, string? name, string property)
-    {
-        if (weight is null)
-        {
-            throw new ArgumentException($"ImageQuery.{property} holds a null {kind}.", "query");
-        }
-        if (!(weight > 0) || !float.IsFinite(weight.Value))
-        {
-            throw new ArgumentException($"The {kind} '{name}' has weight {weight}; weights must be finite and greater than 0.", "query");
         }
     }
 }

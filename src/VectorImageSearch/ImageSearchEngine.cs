@@ -13,7 +13,7 @@ namespace VectorImageSearch;
 /// runs, additions, removals, saves and loads take turns; searches run beside them and see the store as of its last
 /// committed batch.
 /// </summary>
-public sealed partial class ImageSearchEngine : IImageSearch
+internal sealed partial class ImageSearchEngine : IImageSearch
 {
     private readonly IImageEncoder _imageEncoder;
     private readonly ITextEncoder? _textEncoder;
@@ -86,10 +86,7 @@ public sealed partial class ImageSearchEngine : IImageSearch
         return await _store.CountAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// For a FAISS store, the factory string of the vector index in use (it changes as "Auto" grows, or once an IVF index
-    /// can be trained); for another store, the store's type name.
-    /// </summary>
+    /// <inheritdoc />
     public string IndexDescription
     {
         get
@@ -254,11 +251,11 @@ public sealed partial class ImageSearchEngine : IImageSearch
         return hits;
     }
 
-    /// <summary>The FAISS folder store <paramref name="options"/> describe (IndexSpec, IndexPath, VerifyChecksumsOnLoad).</summary>
+    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad).</summary>
     internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
         new(new FaissImageStoreOptions
         {
-            IndexSpec = options.IndexSpec,
+            IndexSpec = options.Index,
             Path = options.IndexPath,
             VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad,
             IndexBudget = options.IndexBudget,

@@ -25,7 +25,7 @@ internal sealed class ImageSearchModels : IDisposable
         var logger = loggerFactory?.CreateLogger<ImageSearchModels>();
         var models = new ImageSearchModels();
         var runtime = RuntimeOptions(options);
-        var clip = new ClipEncoderOptions { ModelFolder = options.ClipModelPath ?? string.Empty, OnnxRuntime = runtime, ModelVariant = options.ModelVariant };
+        var clip = new ClipEncoderOptions { ModelFolder = options.ClipModelPath ?? string.Empty, OnnxRuntime = runtime, ModelVariant = options.ModelVariant, MaxImagePixels = options.MaxImagePixels };
         try
         {
             if (!string.IsNullOrWhiteSpace(options.ClipModelPath))
@@ -73,18 +73,10 @@ internal sealed class ImageSearchModels : IDisposable
 
     private static OnnxImageEncoderOptions ImageEncoderOptions(ImageSearchOptions options, OnnxRuntimeOptions runtime)
     {
-        var (preset, pooling) = options.ImageModelPreset.Trim().ToUpperInvariant() switch
-        {
-            "RESNET50" or "RESNET" or "CNN" => (ImageEncoderPreset.ResNet50, EmbeddingPooling.Auto),
-            "VITCLS" or "VIT" or "DINO" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.ClsToken),
-            "VITMEAN" => (ImageEncoderPreset.VisionTransformer, EmbeddingPooling.MeanTokens),
-            "MLNETRESNET" => (ImageEncoderPreset.MlNetResNet, EmbeddingPooling.Auto),
-            _ => throw new InvalidOperationException(
-                $"Unknown image model preset '{options.ImageModelPreset}'; use ResNet50, ViTCls, ViTMean or MlNetResNet."),
-        };
         return new OnnxImageEncoderOptions
         {
-            ModelPath = options.ImageModelPath!, Preset = preset, Pooling = pooling, OnnxRuntime = runtime, ModelVariant = options.ModelVariant,
+            ModelPath = options.ImageModelPath!, Preset = options.ImageModelPreset, Pooling = options.ImageModelPooling, OnnxRuntime = runtime, ModelVariant = options.ModelVariant,
+            MaxImagePixels = options.MaxImagePixels,
         };
     }
 

@@ -8,8 +8,8 @@ public sealed partial class ImageSearchOptions
 
     /// <summary>
     /// Which store keeps the image records when none is registered in code (<c>UseFaiss</c>, <c>UseStore</c>): "Faiss"
-    /// (the default: <see cref="IndexSpec"/> in <see cref="IndexPath"/>) or a kind a store package registered with
-    /// <see cref="ImageStoreKindServiceCollectionExtensions.AddImageStoreKind"/>, such as "Postgres". From configuration
+    /// (the default: <see cref="Index"/> in <see cref="IndexPath"/>) or a kind a store package registered, such as
+    /// "Postgres" (<c>services.AddPostgresStoreKind()</c>). From configuration
     /// (<c>"ImageSearch": { "Store": "Postgres", "Postgres": { … } }</c>) that kind's settings are the section named after it.
     /// </summary>
     public string Store { get; set; } = FaissStore;

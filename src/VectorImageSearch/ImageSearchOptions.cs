@@ -19,14 +19,28 @@ public sealed partial class ImageSearchOptions
     /// <summary>An image-only model folder (e.g. a headless ResNet50); used instead of CLIP's vision tower when set.</summary>
     public string? ImageModelPath { get; set; }
 
-    /// <summary>The preset for <see cref="ImageModelPath"/>: "ResNet50" (default), "ViTCls" or "ViTMean".</summary>
-    public string ImageModelPreset { get; set; } = "ResNet50";
-
-    /// <summary>The vector index: "Auto" (chosen by collection size), a FAISS factory string such as "IVF1024,Flat" or "HNSW32".</summary>
-    public string IndexSpec { get; set; } = "Auto";
+    /// <summary>
+    /// The kind of backbone at <see cref="ImageModelPath"/>: <see cref="ImageEncoderPreset.ResNet50"/> (the default),
+    /// <see cref="ImageEncoderPreset.VisionTransformer"/> or <see cref="ImageEncoderPreset.MlNetResNet"/>; it picks the
+    /// preprocessing and the output. Configuration takes the name, e.g. <c>"ImageModelPreset": "VisionTransformer"</c>.
+    /// </summary>
+    public ImageEncoderPreset ImageModelPreset { get; set; } = ImageEncoderPreset.ResNet50;
 
     /// <summary>
-    /// With <see cref="IndexSpec"/> "Auto": the memory budget and target recall the FAISS index is chosen under
+    /// How the output of <see cref="ImageModelPath"/> becomes one vector: <see cref="EmbeddingPooling.Auto"/> (the default:
+    /// by the output's rank, a transformer's CLS token) or, for example, <see cref="EmbeddingPooling.MeanTokens"/>.
+    /// </summary>
+    public EmbeddingPooling ImageModelPooling { get; set; } = EmbeddingPooling.Auto;
+
+    /// <summary>
+    /// The FAISS vector index of the built-in store: "Auto" (the default: chosen by collection size, or under
+    /// <see cref="IndexBudget"/>), or a FAISS factory string such as "Flat", "IVF1024,Flat" or "HNSW32". Configuration key
+    /// <c>Index</c>.
+    /// </summary>
+    public string Index { get; set; } = "Auto";
+
+    /// <summary>
+    /// With <see cref="Index"/> "Auto": the memory budget and target recall the FAISS index is chosen under
     /// (configuration keys <c>IndexBudget:MemoryBytes</c>, <c>IndexBudget:TargetRecall</c>,
     /// <c>IndexBudget:RecallK</c>, <c>IndexBudget:MaxQueryLatency</c>); <see langword="null"/> (the default) chooses by size.
     /// </summary>
@@ -89,6 +103,12 @@ public sealed partial class ImageSearchOptions
     /// </summary>
     public OnnxModelVariant ModelVariant { get; set; } = OnnxModelVariant.Fp32;
 
+    /// <summary>
+    /// The most pixels an image may have (width × height, read from its header before decoding); a larger file is
+    /// reported as failed, naming its size, instead of taking the memory to decode it. Default 100 million.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 100_000_000;
+
     /// <summary>Called with ONNX Runtime's <see cref="SessionOptions"/> of every model session, after the settings above (not bindable from configuration).</summary>
     public Action<SessionOptions>? ConfigureSessionOptions { get; set; }
 
@@ -117,19 +137,21 @@ public sealed partial class ImageSearchOptions
 
     /// <summary>Uses an image-only backbone for images (image-to-image search).</summary>
     /// <param name="modelFolder">The folder holding model.onnx and preprocessor_config.json.</param>
-    /// <param name="preset">"ResNet50" (pooled CNN features), "ViTCls" or "ViTMean".</param>
-    public ImageSearchOptions UseImageEncoder(string modelFolder, string preset = "ResNet50")
+    /// <param name="preset">The kind of backbone (<see cref="ImageModelPreset"/>): pooled CNN features by default.</param>
+    /// <param name="pooling">How its output becomes one vector (<see cref="ImageModelPooling"/>).</param>
+    public ImageSearchOptions UseImageEncoder(string modelFolder, ImageEncoderPreset preset = ImageEncoderPreset.ResNet50, EmbeddingPooling pooling = EmbeddingPooling.Auto)
     {
         ImageModelPath = modelFolder;
         ImageModelPreset = preset;
+        ImageModelPooling = pooling;
         return this;
     }
 
-    /// <summary>Chooses the FAISS index: "Auto", or a factory string such as "Flat", "IVF1024,Flat", "IVF1024,PQ32", "HNSW32".</summary>
-    /// <param name="indexSpec">The spec.</param>
-    public ImageSearchOptions UseFaiss(string indexSpec)
+    /// <summary>Chooses the FAISS index (<see cref="Index"/>): "Auto", or a factory string such as "Flat", "IVF1024,Flat", "IVF1024,PQ32", "HNSW32".</summary>
+    /// <param name="index">"Auto" or the factory string.</param>
+    public ImageSearchOptions UseFaiss(string index)
     {
-        IndexSpec = indexSpec;
+        Index = index;
         return this;
     }
 
@@ -182,9 +204,19 @@ public sealed partial class ImageSearchOptions
             throw new InvalidOperationException(
                 $"ImageSearchOptions.ModelVariant '{ModelVariant}' is unknown; use Fp32, Fp16, Quantized, Int8, UInt8, Q4, Q4F16 or Bnb4.");
         }
-        if (string.IsNullOrWhiteSpace(IndexSpec))
+        if (!Enum.IsDefined(ImageModelPreset))
         {
-            throw new InvalidOperationException("ImageSearchOptions.IndexSpec must not be empty; use \"Auto\" to let the library choose.");
+            throw new InvalidOperationException(
+                $"ImageSearchOptions.ImageModelPreset '{ImageModelPreset}' is unknown; use {string.Join(", ", Enum.GetNames<ImageEncoderPreset>())}.");
+        }
+        if (!Enum.IsDefined(ImageModelPooling))
+        {
+            throw new InvalidOperationException(
+                $"ImageSearchOptions.ImageModelPooling '{ImageModelPooling}' is unknown; use {string.Join(", ", Enum.GetNames<EmbeddingPooling>())}.");
+        }
+        if (string.IsNullOrWhiteSpace(Index))
+        {
+            throw new InvalidOperationException("ImageSearchOptions.Index must not be empty; use \"Auto\" to let the library choose.");
         }
         try
         {

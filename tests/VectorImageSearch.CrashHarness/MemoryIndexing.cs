@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using NetVips;
 using VectorImageSearch;
-using VectorImageSearch.Indexing;
 
 /// <summary>
 /// memory-index mode: makes <c>count</c> small, distinct JPEG and PNG images (once; a marker file keeps them for reruns),

@@ -84,9 +84,9 @@ for (var saves = 1; ; saves++)
 }
 
 /// <summary>Cancels an indexing run once it has committed a batch.</summary>
-internal sealed class CancelAfterABatch(CancellationTokenSource stop) : IProgress<VectorImageSearch.Indexing.IndexingProgress>
+internal sealed class CancelAfterABatch(CancellationTokenSource stop) : IProgress<IndexingProgress>
 {
-    public void Report(VectorImageSearch.Indexing.IndexingProgress value)
+    public void Report(IndexingProgress value)
     {
         if (value.Encoded > 0)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using VectorImageSearch;
-using VectorImageSearch.Indexing;
 using VectorImageSearch.Postgres;
 
 // Usage (the connection string comes from VIS_PG_CONNECTION, never from the command line, where `ps` would show it):
@@ -36,15 +35,15 @@ services.AddImageSearch()
         o.Collection = args[2];
     });
 await using var provider = services.BuildServiceProvider();
-var engine = provider.GetRequiredService<ImageSearchEngine>();
+var engine = provider.GetRequiredService<IImageSearch>();
 return mode switch
 {
     "index" => await IndexAsync(engine, Path.GetFullPath(args[4]), args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : int.MaxValue),
-    "watch" => await WatchAsync(engine, provider.GetRequiredService<IImageEncoder>().Dimension, args[4], args[5..]),
+    "watch" => await WatchAsync(engine, provider.GetRequiredService<IImageRecordStore>(), provider.GetRequiredService<IImageEncoder>().Dimension, args[4], args[5..]),
     _ => throw new ArgumentException($"Unknown mode '{mode}'."),
 };
 
-static async Task<int> IndexAsync(ImageSearchEngine engine, string folder, int maxBatches)
+static async Task<int> IndexAsync(IImageSearch engine, string folder, int maxBatches)
 {
     using var stop = new CancellationTokenSource();
     var progress = new BatchPrinter(maxBatches, stop);
@@ -61,10 +60,9 @@ static async Task<int> IndexAsync(ImageSearchEngine engine, string folder, int m
     }
 }
 
-static async Task<int> WatchAsync(ImageSearchEngine engine, int dimension, string stopFile, string[] folders)
+static async Task<int> WatchAsync(IImageSearch engine, IImageRecordStore store, int dimension, string stopFile, string[] folders)
 {
     await engine.LoadAsync(); // a database store is only opened (created, or checked against the model)
-    var store = engine.Store;
     var expected = folders.Select(f => f.Split('=')).Select(p => (Prefix: p[0], Batch: int.Parse(p[1], CultureInfo.InvariantCulture),
         Total: Directory.GetFiles(p[0].TrimEnd(Path.DirectorySeparatorChar)).Length)).ToList();
     var random = new Random(1);

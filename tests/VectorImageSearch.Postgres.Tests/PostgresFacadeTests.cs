@@ -154,7 +154,7 @@ public sealed class PostgresFacadeTests(PostgresServer server) : IDisposable
         {
             ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes,
             ["ImageSearch:Store"] = store,
-            ["ImageSearch:IndexSpec"] = "Flat",
+            ["ImageSearch:Index"] = "Flat",
             ["ImageSearch:Postgres:ConnectionString"] = server.ConnectionString,
             ["ImageSearch:Postgres:Schema"] = Schema,
             ["ImageSearch:Postgres:Collection"] = _collection,

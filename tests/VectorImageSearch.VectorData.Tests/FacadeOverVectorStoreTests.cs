@@ -104,7 +104,7 @@ public sealed class FacadeOverVectorStoreTests(PostgresServer server) : IDisposa
         var photos = Path.Combine(_temp, "photos");
         using var vectorStore = NewVectorStore(backend);
         using var provider = Search(vectorStore, "q_" + Guid.NewGuid().ToString("N"));
-        var search = (IImageQuerySearch)provider.GetRequiredService<IImageSearch>();
+        var search = provider.GetRequiredService<IImageSearch>();
         await search.IndexDirectoryAsync(photos);
 
         var prefix = reds + Path.DirectorySeparatorChar;

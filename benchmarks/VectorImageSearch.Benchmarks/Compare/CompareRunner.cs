@@ -267,8 +267,8 @@ internal static class CompareRunner
             ["what"] = "index", ["side"] = "ours", ["images"] = report.Encoded, ["failed"] = report.Failures.Count, ["batch"] = batch,
             ["decode_parallelism"] = parallelism, ["inference_threads"] = threads, ["spinning"] = Spinning(options)?.ToString() ?? "default", ["ort_config"] = options.Text("ort-config", ""), ["model"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
             ["seconds"] = seconds, ["images_per_s"] = report.Encoded / seconds, ["cpu_s"] = cpu, ["load_s"] = loadSeconds,
-            ["decode_s"] = report.Timings.Decode.TotalSeconds, ["inference_s"] = report.Timings.Inference.TotalSeconds,
-            ["commit_s"] = report.Timings.Commit.TotalSeconds, ["waiting_for_images_s"] = report.Timings.WaitingForImages.TotalSeconds,
+            ["decode_s"] = report.DecodeTime.TotalSeconds, ["inference_s"] = report.InferenceTime.TotalSeconds,
+            ["commit_s"] = report.CommitTime.TotalSeconds, ["waiting_for_images_s"] = report.WaitingForImages.TotalSeconds,
         });
     }
 

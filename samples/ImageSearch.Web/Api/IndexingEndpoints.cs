@@ -23,17 +23,17 @@ internal static class IndexingEndpoints
         return api;
     }
 
-    private static async Task<StatusResponse> GetStatus(ImageSearchEngine engine, IndexingCoordinator indexing, WebPaths paths,
+    private static async Task<StatusResponse> GetStatus(IImageSearch search, IImageEncoder encoder, IndexingCoordinator indexing, WebPaths paths,
         IOptions<ImageSearchOptions> library, IOptions<ImageSearchWebOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         return new StatusResponse(
-            await engine.CountAsync(cancellationToken),
+            await search.CountAsync(cancellationToken),
             ModelDescription.Name(library.Value),
-            engine.ModelFingerprint,
-            engine.Dimension,
+            encoder.ModelFingerprint,
+            encoder.Dimension,
             library.Value.Store.ToLowerInvariant(),
-            engine.IndexDescription,
+            search.IndexDescription,
             paths.Images.Name,
             ModelDescription.SearchesText(library.Value),
             settings.MaxResults,

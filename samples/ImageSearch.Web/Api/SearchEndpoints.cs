@@ -56,7 +56,7 @@ internal static class SearchEndpoints
                 return badQuery;
             }
             var refinedClock = Stopwatch.StartNew();
-            var refined = await ((IImageQuerySearch)search).SearchAsync(query, cancellationToken);
+            var refined = await search.SearchAsync(query, cancellationToken);
             return Answer(text, "text", count, refinedClock, refined, catalog);
         }
         var clock = Stopwatch.StartNew();

@@ -15,7 +15,7 @@ internal sealed record TextSearchRefinements(float? MinScore, string? Not, strin
     /// <summary>Checks the parameters and builds the query; a 400 problem when one is bad.</summary>
     public IResult? TryBuild(string text, int k, ImageFolder images, int maxQueryLength, out ImageQuery query)
     {
-        query = new ImageQuery { Texts = [new QueryText(text)], K = k };
+        query = ImageQuery.ForText(text) with { K = k };
         if (MinScore is { } least)
         {
             if (!(least is >= -1 and <= 1))
@@ -31,7 +31,7 @@ internal sealed record TextSearchRefinements(float? MinScore, string? Not, strin
             {
                 return ApiProblems.BadRequest("Bad 'not' text", $"'not' must hold 1 to {maxQueryLength} characters.");
             }
-            query = query with { NegativeTexts = [new QueryText(negative)] };
+            query = query.WithoutText(negative);
         }
         if (Folder is not null)
         {

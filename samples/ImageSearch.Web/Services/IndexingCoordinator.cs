@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using VectorImageSearch.Indexing;
 
 namespace VectorImageSearch.Samples.Web.Services;
 

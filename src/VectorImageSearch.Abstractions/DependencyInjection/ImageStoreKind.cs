@@ -9,7 +9,7 @@ namespace VectorImageSearch;
 /// The kind's own configuration section (for configuration key <c>ImageSearch:Store = "Postgres"</c>, the section
 /// <c>ImageSearch:Postgres</c>), or <see langword="null"/> when the collection was not bound from configuration.
 /// </param>
-public delegate IImageRecordStore ImageStoreFactory(IServiceProvider services, string? name, IConfiguration? configuration);
+internal delegate IImageRecordStore ImageStoreFactory(IServiceProvider services, string? name, IConfiguration? configuration);
 
 /// <summary>
 /// A kind of store that configuration can choose by name (<c>"ImageSearch": { "Store": "Postgres" }</c>). A store package
@@ -18,4 +18,4 @@ public delegate IImageRecordStore ImageStoreFactory(IServiceProvider services, s
 /// </summary>
 /// <param name="Name">The name configuration uses, such as "Faiss" or "Postgres".</param>
 /// <param name="Create">Creates the store.</param>
-public sealed record ImageStoreKind(string Name, ImageStoreFactory Create);
+internal sealed record ImageStoreKind(string Name, ImageStoreFactory Create);

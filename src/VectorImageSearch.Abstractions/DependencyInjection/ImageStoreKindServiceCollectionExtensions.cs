@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace VectorImageSearch;
 
 /// <summary>The hook through which a store package lets configuration choose its store by name.</summary>
-public static class ImageStoreKindServiceCollectionExtensions
+internal static class ImageStoreKindServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a store kind that configuration can name in <c>ImageSearch:Store</c>. Registering a name again replaces

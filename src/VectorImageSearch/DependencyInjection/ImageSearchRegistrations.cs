@@ -27,7 +27,6 @@ internal static class ImageSearchRegistrations
         services.TryAddKeyedSingleton(name, (provider, _) => Store(provider, name));
         services.TryAddKeyedSingleton(name, (provider, _) => Engine(provider, name));
         services.TryAddKeyedSingleton<IImageSearch>(name, (provider, _) => provider.GetRequired<ImageSearchEngine>(name));
-        services.TryAddKeyedSingleton<IImageQuerySearch>(name, (provider, _) => provider.GetRequired<ImageSearchEngine>(name));
         return new ImageSearchBuilder(services, name);
     }
 

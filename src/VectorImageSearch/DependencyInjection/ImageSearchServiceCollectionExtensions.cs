@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch;
 
-/// <summary>Registers <see cref="IImageSearch"/> with its encoders and store.</summary>
+/// <summary>
+/// Registers <see cref="IImageSearch"/> with its encoders and store (<c>AddImageSearch</c>), and configures a collection's
+/// options and models on the builder it returns (<c>Configure</c>, <c>Bind</c>, <c>AddClip</c>, <c>AddImageEncoder</c>).
+/// </summary>
 public static class ImageSearchServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the unnamed image search: <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>) over
+    /// Registers the unnamed image search: <see cref="IImageSearch"/> (a singleton) over
     /// the <see cref="IImageEncoder"/>, <see cref="ITextEncoder"/> and <see cref="IImageRecordStore"/> the container holds.
     /// Encoders and a store the application registers itself (before or after) are the ones used; otherwise the model
     /// configured with <c>AddClip</c> / <c>AddImageEncoder</c> is loaded and the store is the one <c>UseFaiss</c>,
@@ -37,7 +42,7 @@ public static class ImageSearchServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="IImageSearch"/> (a singleton <see cref="ImageSearchEngine"/>), <see cref="IImageEncoder"/> and,
+    /// Registers <see cref="IImageSearch"/> (a singleton), <see cref="IImageEncoder"/> and,
     /// for CLIP, <see cref="ITextEncoder"/>, configured by <paramref name="configure"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -55,7 +60,7 @@ public static class ImageSearchServiceCollectionExtensions
     /// <c>Store</c> key chooses the store ("Faiss" by default), whose settings are the sub-section named after it.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, Store, IndexSpec, IndexPath, BatchSize …</param>
+    /// <param name="configuration">The section holding ClipModelPath, ImageModelPath, Store, Index, IndexPath, BatchSize …</param>
     /// <param name="configure">Further changes applied after binding.</param>
     public static IServiceCollection AddImageSearch(this IServiceCollection services, IConfiguration configuration, Action<ImageSearchOptions>? configure = null)
     {
@@ -68,4 +73,80 @@ public static class ImageSearchServiceCollectionExtensions
         }
         return services;
     }
+
+    /// <summary>Changes the collection's <see cref="ImageSearchOptions"/> (for a named collection, the named options of its name).</summary>
+    /// <param name="builder">The collection's builder.</param>
+    /// <param name="configure">Sets options, e.g. <c>o =&gt; o.BatchSize = 32</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IImageSearchBuilder Configure(this IImageSearchBuilder builder, Action<ImageSearchOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<ImageSearchOptions>(OptionsName(builder)).Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Binds the collection's <see cref="ImageSearchOptions"/> from a configuration section; its <c>Store</c> key chooses
+    /// the store kind, whose settings are the sub-section named after it (<c>"Store": "Postgres", "Postgres": { … }</c>).
+    /// A configured <c>Extensions</c> list replaces the default extensions (the configuration binder alone would add to
+    /// them).
+    /// </summary>
+    /// <param name="builder">The collection's builder.</param>
+    /// <param name="configuration">The section, e.g. <c>configuration.GetSection("ImageSearch")</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IImageSearchBuilder Bind(this IImageSearchBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<ImageSearchOptions>(OptionsName(builder)).Bind(configuration).Configure(o =>
+        {
+            if (configuration[RenamedIndexKey] is not null)
+            {
+                throw new InvalidOperationException(
+                    $"The configuration key '{Key(configuration, RenamedIndexKey)}' is now '{Key(configuration, nameof(ImageSearchOptions.Index))}' " +
+                    $"(ImageSearchOptions.Index): rename it in your settings.");
+            }
+            var extensions = configuration.GetSection(nameof(ImageSearchOptions.Extensions)).Get<string[]>();
+            if (extensions is { Length: > 0 })
+            {
+                o.Extensions = [.. extensions];
+            }
+        });
+        builder.Services.AddKeyedSingleton(builder.Name, new ImageSearchConfiguration(configuration));
+        return builder;
+    }
+
+    /// <summary>
+    /// Embeds text and images with a CLIP model folder (Hugging Face / ONNX-export layout), loaded on first use — unless
+    /// the application registers its own <see cref="IImageEncoder"/> / <see cref="ITextEncoder"/>, which win.
+    /// </summary>
+    /// <param name="builder">The collection's builder.</param>
+    /// <param name="modelFolder">The folder holding onnx/text_model.onnx and onnx/vision_model.onnx (or model.onnx) and the tokenizer files.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IImageSearchBuilder AddClip(this IImageSearchBuilder builder, string modelFolder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
+        return builder.Configure(o => o.UseClip(modelFolder));
+    }
+
+    /// <summary>Embeds images with an image-only model folder (image-to-image search), loaded on first use.</summary>
+    /// <param name="builder">The collection's builder.</param>
+    /// <param name="modelFolder">The folder holding model.onnx and preprocessor_config.json.</param>
+    /// <param name="preset">The kind of backbone (<see cref="ImageSearchOptions.ImageModelPreset"/>): pooled CNN features by default.</param>
+    /// <param name="pooling">How its output becomes one vector (<see cref="ImageSearchOptions.ImageModelPooling"/>).</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IImageSearchBuilder AddImageEncoder(this IImageSearchBuilder builder, string modelFolder, ImageEncoderPreset preset = ImageEncoderPreset.ResNet50, EmbeddingPooling pooling = EmbeddingPooling.Auto)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
+        return builder.Configure(o => o.UseImageEncoder(modelFolder, preset, pooling));
+    }
+
+    internal static string OptionsName(IImageSearchBuilder builder) => builder.Name ?? Options.DefaultName;
+
+    /// <summary>The configuration key <see cref="ImageSearchOptions.Index"/> had before it was renamed.</summary>
+    private const string RenamedIndexKey = "IndexSpec";
+
+    private static string Key(IConfiguration configuration, string key) =>
+        configuration is IConfigurationSection section ? ConfigurationPath.Combine(section.Path, key) : key;
 }

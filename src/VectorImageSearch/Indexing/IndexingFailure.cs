@@ -1,4 +1,4 @@
-namespace VectorImageSearch.Indexing;
+namespace VectorImageSearch;
 
 /// <summary>An image an indexing run could not add, and why.</summary>
 /// <param name="Key">The file's path, or the key it was given.</param>

@@ -1,4 +1,4 @@
-namespace VectorImageSearch.Indexing;
+namespace VectorImageSearch;
 
 /// <summary>Where an indexing run stands; reported after every batch.</summary>
 /// <param name="Total">Images the run will look at (new, changed and unchanged).</param>

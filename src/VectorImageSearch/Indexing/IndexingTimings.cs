@@ -1,7 +1,8 @@
-namespace VectorImageSearch.Indexing;
+namespace VectorImageSearch;
 
 /// <summary>
-/// Where an indexing run spent its time, measured while it ran. Decoding overlaps inference, so the stages do not add
+/// Where an indexing run spent its time, measured while it ran (the pipeline's; <see cref="IndexingReport"/> carries the
+/// figures). Decoding overlaps inference, so the stages do not add
 /// up to the wall time: <see cref="WaitingForImages"/> is the part of decoding that inference did not hide.
 /// </summary>
 /// <param name="Decode">Time the decode workers spent reading, hashing, decoding and preprocessing images, summed over the workers.</param>
@@ -9,7 +10,7 @@ namespace VectorImageSearch.Indexing;
 /// <param name="Inference">Wall time inside the model's batch runs.</param>
 /// <param name="Commit">Wall time adding encoded batches to the index and the catalog.</param>
 /// <param name="WaitingForImages">Wall time the model loop waited for decoded images, the first batch included.</param>
-public sealed record IndexingTimings(TimeSpan Decode, int DecodeWorkers, TimeSpan Inference, TimeSpan Commit, TimeSpan WaitingForImages)
+internal sealed record IndexingTimings(TimeSpan Decode, int DecodeWorkers, TimeSpan Inference, TimeSpan Commit, TimeSpan WaitingForImages)
 {
     /// <summary>A one-line summary for logs and consoles, e.g. "decode 36.6 s on 2 workers, inference 1.0 s, commit 0.1 s, waiting for images 17.9 s".</summary>
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,

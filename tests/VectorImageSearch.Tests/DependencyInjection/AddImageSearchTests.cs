@@ -14,7 +14,7 @@ public sealed class AddImageSearchTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes,
-            ["ImageSearch:IndexSpec"] = "HNSW16",
+            ["ImageSearch:Index"] = "HNSW16",
             ["ImageSearch:IndexPath"] = temp.Combine("index"),
             ["ImageSearch:BatchSize"] = "4",
             ["ImageSearch:Extensions:0"] = ".png",

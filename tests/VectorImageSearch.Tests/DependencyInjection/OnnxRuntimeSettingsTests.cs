@@ -33,7 +33,7 @@ public sealed class OnnxRuntimeSettingsTests
             ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes,
             ["ImageSearch:ExecutionProvider"] = "Cuda",
             ["ImageSearch:ExecutionProviderFallbackToCpu"] = "true",
-            ["ImageSearch:IndexSpec"] = "Flat",
+            ["ImageSearch:Index"] = "Flat",
         }).Build();
         using var folder = new EndToEnd.TempFolder();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Shapes, "images")).Order().Take(3))

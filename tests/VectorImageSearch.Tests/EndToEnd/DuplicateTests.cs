@@ -13,7 +13,7 @@ public sealed class DuplicateTests : IDisposable
         _shapes = ShapeLabel.All.Where(l => l.Colour == "red").Take(40).ToList();
     }
 
-    private IImageQuerySearch Search => Assert.IsAssignableFrom<IImageQuerySearch>(_factory.Search);
+    private IImageSearch Search => _factory.Search;
 
     [Fact]
     public async Task Deduplicate_drops_an_image_indexed_twice_and_still_returns_k()
@@ -24,7 +24,7 @@ public sealed class DuplicateTests : IDisposable
         }
         var copied = _shapes[0];
         await Search.AddAsync(ImageInput.FromFile(copied.Path), "copy:" + copied.Path);
-        var query = new ImageQuery { Images = [new QueryImage(ImageInput.FromFile(copied.Path))], K = 10 };
+        var query = ImageQuery.ForImage(ImageInput.FromFile(copied.Path)) with { K = 10 };
 
         var plain = await Search.SearchAsync(query with { K = 11 });
         var distinct = await Search.SearchAsync(query with { Deduplicate = true, DuplicateThreshold = 0.999f });
@@ -65,11 +65,11 @@ public sealed class DuplicateTests : IDisposable
     }
 
     [Fact]
-    public void AddImageSearch_registers_IImageQuerySearch_as_the_same_engine()
+    public void AddImageSearch_registers_IImageSearch_as_the_same_engine()
     {
-        var querySearch = (IImageQuerySearch?)_factory.Services.GetService(typeof(IImageQuerySearch));
-        Assert.NotNull(querySearch);
-        Assert.Same(_factory.Search, querySearch);
+        var engine = (ImageSearchEngine?)_factory.Services.GetService(typeof(ImageSearchEngine));
+        Assert.NotNull(engine);
+        Assert.Same(_factory.Search, engine);
     }
 
     [Fact]

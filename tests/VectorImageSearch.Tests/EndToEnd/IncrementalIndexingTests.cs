@@ -1,4 +1,4 @@
-using VectorImageSearch.Indexing;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Tests.EndToEnd;
@@ -138,7 +138,7 @@ public sealed class IncrementalIndexingTests : IDisposable
     public async Task An_image_only_model_refuses_text_queries_clearly()
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddImageSearch(o => o.UseImageEncoder(RepoPaths.ResNetTinyShapes, "ResNet50"));
+        services.AddImageSearch(o => o.UseImageEncoder(RepoPaths.ResNetTinyShapes, ImageEncoderPreset.ResNet50));
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
         var search = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IImageSearch>(provider);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => search.SearchAsync("a red circle"));

@@ -1,4 +1,3 @@
-using VectorImageSearch.Indexing;
 using VectorImageSearch.Tests.Shared;
 
 namespace VectorImageSearch.Tests.EndToEnd;

@@ -9,7 +9,7 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
     private static readonly Dictionary<string, ShapeLabel> ByPath = ShapeLabel.All.ToDictionary(l => l.Path);
     private static readonly string[] Colours = ["red", "blue", "green", "yellow"];
 
-    private IImageQuerySearch Search => Assert.IsAssignableFrom<IImageQuerySearch>(fixture.Search);
+    private IImageSearch Search => fixture.Search;
 
     [Fact]
     public async Task A_colour_minus_circle_returns_that_colour_without_circles()
@@ -19,13 +19,8 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
         var circlesWith = 0;
         foreach (var colour in Colours)
         {
-            var plain = await Search.SearchAsync(new ImageQuery { Texts = [new QueryText($"a {colour} shape")], K = 10 });
-            var hits = await Search.SearchAsync(new ImageQuery
-            {
-                Texts = [new QueryText($"a {colour} shape")],
-                NegativeTexts = [new QueryText("a circle")],
-                K = 10,
-            });
+            var plain = await Search.SearchAsync(ImageQuery.ForText($"a {colour} shape") with { K = 10 });
+            var hits = await Search.SearchAsync(ImageQuery.ForText($"a {colour} shape").WithoutText("a circle") with { K = 10 });
             Assert.Equal(10, hits.Count);
             var relevant = hits.Count(h => ByPath[h.Key].Colour == colour && ByPath[h.Key].Shape != "circle");
             circlesWith += hits.Count(h => ByPath[h.Key].Shape == "circle");
@@ -46,12 +41,7 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
         // The tiny model blends rather than composes ("a red star" + a blue star at equal weights gives purple stars), so
         // this checks what the weights do: a heavy text gives red shapes, a heavy image gives stars like it.
         var star = ShapeLabel.All.First(l => l.Colour == "blue" && l.Shape == "star");
-        ImageQuery Query(float textWeight) => new()
-        {
-            Texts = [new QueryText("red", textWeight)],
-            Images = [new QueryImage(ImageInput.FromFile(star.Path))],
-            K = 10,
-        };
+        ImageQuery Query(float textWeight) => new ImageQuery().WithText("red", textWeight).WithImage(ImageInput.FromFile(star.Path)) with { K = 10 };
 
         var textLed = await Search.SearchAsync(Query(3f));
         var imageLed = await Search.SearchAsync(Query(0.25f));
@@ -69,7 +59,7 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
     {
         var prefix = Path.Combine(RepoPathsShapesImages(), "03");
         var filter = new ImageRecordFilter { KeyPrefix = prefix };
-        var hits = await Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a red circle")], K = 10, Filter = filter });
+        var hits = await Search.SearchAsync(ImageQuery.ForText("a red circle") with { K = 10, Filter = filter });
         var all = await Search.SearchAsync("a red circle", k: 720);
 
         Assert.Equal(10, hits.Count);
@@ -82,9 +72,9 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
     [Fact]
     public async Task MinScore_cuts_the_list_at_the_threshold()
     {
-        var all = await Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a green star")], K = 50 });
+        var all = await Search.SearchAsync(ImageQuery.ForText("a green star") with { K = 50 });
         var least = (all[6].Score + all[7].Score) / 2;
-        var cut = await Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a green star")], K = 50, MinScore = least });
+        var cut = await Search.SearchAsync(ImageQuery.ForText("a green star") with { K = 50, MinScore = least });
 
         Assert.Equal(all.Take(7).Select(h => h.Key), cut.Select(h => h.Key));
         Assert.All(cut, h => Assert.True(h.Score >= least));
@@ -93,15 +83,12 @@ public sealed class ShapesQueryTests(ShapesIndexFixture fixture, ITestOutputHelp
     [Fact]
     public async Task Bad_queries_are_refused_with_a_clear_message()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(new ImageQuery { NegativeTexts = [new QueryText("a circle")] }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a circle", 0)] }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a circle", float.NaN)] }));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Search.SearchAsync(new ImageQuery { Texts = [new QueryText("a circle")], K = 0 }));
-        var cancelled = await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(new ImageQuery
-        {
-            Texts = [new QueryText("a circle")],
-            NegativeTexts = [new QueryText("a circle")],
-        }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(new ImageQuery().WithoutText("a circle")));
+        // Weights are checked as the query is built, before any search.
+        Assert.Throws<ArgumentException>(() => ImageQuery.ForText("a circle").WithText("a circle", 0));
+        Assert.Throws<ArgumentException>(() => new ImageQuery().WithText("a circle", float.NaN));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Search.SearchAsync(ImageQuery.ForText("a circle") with { K = 0 }));
+        var cancelled = await Assert.ThrowsAsync<ArgumentException>(() => Search.SearchAsync(ImageQuery.ForText("a circle").WithoutText("a circle")));
         Assert.Contains("cancel", cancelled.Message, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,3 @@
-using VectorImageSearch.Indexing;
 using VectorImageSearch.Indexing.Scanning;
 
 namespace VectorImageSearch.Tests.Indexing;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using VectorImageSearch.Onnx;
 using VectorImageSearch.Onnx.Tests.Models;
 using VectorImageSearch.Tests.EndToEnd;
 using VectorImageSearch.Tests.Shared;
@@ -31,7 +32,7 @@ public sealed class RealModelIndexingTests
         var services = new ServiceCollection();
         services.AddImageSearch(options =>
         {
-            options.UseImageEncoder(model, "MlNetResNet");
+            options.UseImageEncoder(model, ImageEncoderPreset.MlNetResNet);
             options.UseFaiss("Flat");
             options.BatchSize = 16;
         });
@@ -53,7 +54,7 @@ public sealed class RealModelIndexingTests
         var model = typeof(RealModelIndexingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(attribute => attribute.Key == "ResNet18Onnx").Value!;
         var services = new ServiceCollection();
-        services.AddImageSearch(options => options.UseImageEncoder(model, "MlNetResNet"));
+        services.AddImageSearch(options => options.UseImageEncoder(model, ImageEncoderPreset.MlNetResNet));
         await using var provider = services.BuildServiceProvider();
         using var direct = new VectorImageSearch.Onnx.OnnxImageEncoder(model, VectorImageSearch.Onnx.ImageEncoderPreset.MlNetResNet);
         var photo = ImageInput.FromFile(Path.Combine(RepoPaths.PreprocessFixture, "coffee.png"));
@@ -90,7 +91,7 @@ public sealed class RealModelIndexingTests
         var services = new ServiceCollection();
         services.AddImageSearch(options =>
         {
-            options.UseImageEncoder(Path.GetDirectoryName(model)!, "ResNet50");
+            options.UseImageEncoder(Path.GetDirectoryName(model)!, ImageEncoderPreset.ResNet50);
             options.UseFaiss("Flat");
             options.BatchSize = 2;
         });
