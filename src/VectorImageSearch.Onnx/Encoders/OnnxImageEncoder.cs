@@ -19,11 +19,19 @@ public sealed class OnnxImageEncoder : IImageEncoder, IEmbeddingGenerator<ImageI
 {
     private readonly ImageEncoderCore _core;
 
+    /// <summary>Loads the backbone at <paramref name="modelPath"/> as a <see cref="ImageEncoderPreset.ResNet50"/>.</summary>
+    /// <param name="modelPath">An ONNX file, or a folder holding <c>model.onnx</c> and optionally <c>preprocessor_config.json</c>.</param>
+    /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
+    public OnnxImageEncoder(string modelPath)
+        : this(modelPath, ImageEncoderPreset.ResNet50)
+    {
+    }
+
     /// <summary>Loads the backbone at <paramref name="modelPath"/> with a preset.</summary>
     /// <param name="modelPath">An ONNX file, or a folder holding <c>model.onnx</c> and optionally <c>preprocessor_config.json</c>.</param>
     /// <param name="preset">The kind of backbone.</param>
     /// <exception cref="ModelLoadException">The model is missing, cannot be loaded, or has no usable image input or embedding output.</exception>
-    public OnnxImageEncoder(string modelPath, ImageEncoderPreset preset = ImageEncoderPreset.ResNet50)
+    public OnnxImageEncoder(string modelPath, ImageEncoderPreset preset)
         : this(new OnnxImageEncoderOptions { ModelPath = modelPath, Preset = preset })
     {
     }
