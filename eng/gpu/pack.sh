@@ -27,4 +27,6 @@ done
 
 rm -f "$out"/part-*
 tar -C "$work" -cf - app | zstd -q -12 -T0 --long=27 | split -b "${part_mb}M" - "$out/part-"
+# The GPU machine may lack zstd (the workplace's did): its binary travels with the last part.
+cp -L "$(command -v zstd)" "$out/zstd"
 ls -l "$out"/part-* | awk '{ s += $5; print $NF, $5 } END { print "total", s }'

@@ -13,6 +13,9 @@ stage=${VIS_GPU_STAGE:-/var/tmp/vis-gpu}
 
 command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader \
   || echo "eng/gpu/run.sh: nvidia-smi not found; the check will say whether CUDA can be used" >&2
+# The device image may have no zstd: eng/gpu/pack.sh puts this machine's beside the parts.
+command -v zstd > /dev/null || { [ -x "$parts/zstd" ] && PATH="$parts:$PATH"; } \
+  || { echo "eng/gpu/run.sh: no zstd on this machine and none in $parts" >&2; exit 2; }
 rm -rf "$stage/app"; mkdir -p "$stage"
 cat "$parts"/part-* | zstd -q -d --long=27 | tar -x -C "$stage"
 

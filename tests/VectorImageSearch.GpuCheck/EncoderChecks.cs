@@ -99,6 +99,10 @@ internal sealed class EncoderChecks(string clipModel, IReadOnlyList<ImageInput> 
             // Clearly: the message names the device, and does not send the user after packages they already have.
             var named = e.Message.Contains($"no CUDA device {missingDevice}", StringComparison.Ordinal)
                 && !e.Message.Contains("It is part of", StringComparison.Ordinal);
+            if (!named)
+            {
+                Console.Error.WriteLine($"device-id check, the whole exception: {e}");
+            }
             return new("cuda: a device id that does not exist fails clearly", named, $"{e.GetType().Name}: {Shorten(e.Message)}");
         }
     }

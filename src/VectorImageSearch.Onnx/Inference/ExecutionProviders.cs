@@ -120,13 +120,21 @@ internal static partial class ExecutionProviders
     }
 
     /// <summary>
-    /// What CUDA said about the device, in words, when <paramref name="lines"/> carry a CUDA error (ONNX Runtime writes
-    /// "CUDA failure 101: invalid device ordinal ; GPU=…"); null when they carry none.
+    /// What is wrong with the device, in words, when <paramref name="lines"/> say it: ONNX Runtime's check of the device
+    /// id against the machine's CUDA devices, or a CUDA error ("CUDA failure 101: invalid device ordinal ; GPU=…"); null
+    /// when they say neither.
     /// </summary>
     public static string? DeviceProblem(IEnumerable<string> lines, int deviceId)
     {
         foreach (var line in lines)
         {
+            var range = InvalidDeviceId().Match(line);
+            if (range.Success)
+            {
+                var count = int.Parse(range.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var ids = count == 1 ? "its only device is 0" : $"its device ids are 0 to {count - 1}";
+                return $"this machine has no CUDA device {deviceId}: {ids} (CUDA_VISIBLE_DEVICES limits which GPUs a process sees; nvidia-smi lists them).";
+            }
             var match = CudaFailure().Match(line);
             if (!match.Success)
             {
@@ -174,6 +182,11 @@ internal static partial class ExecutionProviders
     [GeneratedRegex(@"(?<lib>[A-Za-z0-9_.+\-]+\.(?:so(?:\.[0-9]+)*|dll|dylib))(?::\s*cannot open shared object file|""?\s*(?:with error|failed|was not found|not found)|\s+not found)", RegexOptions.CultureInvariant)]
     private static partial Regex CannotOpen();
 
+    // ONNX Runtime 1.31 checks the id while parsing the provider options: "Invalid device ID: 57, must be between 0 (inclusive) and 1 (exclusive)".
+    [GeneratedRegex(@"Invalid device ID: -?[0-9]+, must be between 0 \(inclusive\) and (?<count>[0-9]+) \(exclusive\)", RegexOptions.CultureInvariant)]
+    private static partial Regex InvalidDeviceId();
+
+    // CUDA runtime errors as ONNX Runtime's CUDA_CALL writes them: "CUDA failure 101: invalid device ordinal ; GPU=… ; expr=…".
     [GeneratedRegex(@"CUDA failure (?<code>[0-9]+):\s*(?<reason>[^;\r\n]+)", RegexOptions.CultureInvariant)]
     private static partial Regex CudaFailure();
 }

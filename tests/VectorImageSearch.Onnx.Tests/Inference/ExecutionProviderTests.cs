@@ -99,18 +99,30 @@ public sealed class ExecutionProviderTests
     }
 
     [Fact]
-    public void A_device_that_cuda_refuses_is_named_instead_of_the_package_advice()
+    public void A_device_id_the_machine_does_not_have_is_named_instead_of_the_package_advice()
     {
-        // The shape of ONNX Runtime's CUDA errors ("CUDA failure N: text ; GPU=… ; expr=…"); the H100 run of 2026-11-27
-        // showed its start, from cuda_execution_provider.cc, for device 57 (docs/gpu.md).
+        // What ONNX Runtime 1.31.0's CUDA provider threw on a one-GPU H100 machine asked for device 57 (2026-11-27, docs/gpu.md).
         var error = new InvalidOperationException(
-            "[ErrorCode:Fail] /onnxruntime_src/onnxruntime/core/providers/cuda/cuda_execution_provider.cc:110 "
-            + "CUDA failure 101: invalid device ordinal ; GPU=57 ; hostname=gpu ; expr=cudaSetDevice(info_.device_id);");
+            "[ErrorCode:Fail] /onnxruntime_src/onnxruntime/core/providers/cuda/cuda_execution_provider_info.cc:63 static "
+            + "onnxruntime::CUDAExecutionProviderInfo onnxruntime::CUDAExecutionProviderInfo::FromProviderOptions(const onnxruntime::ProviderOptions&) "
+            + "[ONNXRuntimeError] : 1 : FAIL : provider_options_utils.h:187 Parse Failed to parse provider option \"device_id\": "
+            + "cuda_execution_provider_info.cc:71 operator() Invalid device ID: 57, must be between 0 (inclusive) and 1 (exclusive).");
         var unavailable = ExecutionProviders.Unavailable(OnnxExecutionProvider.Cuda, error, [], logCaptured: true, deviceId: 57);
-        Assert.StartsWith("The CUDA execution provider loaded but could not use device 57: this machine has no CUDA device 57", unavailable.Message);
-        Assert.Contains("invalid device ordinal (error 101)", unavailable.Message);
+        Assert.StartsWith("The CUDA execution provider loaded but could not use device 57: this machine has no CUDA device 57: its only device is 0", unavailable.Message);
         Assert.DoesNotContain("It is part of", unavailable.Message);
         Assert.Empty(unavailable.MissingLibraries);
+        Assert.Contains("its device ids are 0 to 3", ExecutionProviders.DeviceProblem(["Invalid device ID: 9, must be between 0 (inclusive) and 4 (exclusive)."], 9));
+    }
+
+    [Fact]
+    public void A_cuda_error_about_the_device_is_named_in_words()
+    {
+        // The shape of ONNX Runtime's CUDA_CALL errors ("CUDA failure N: text ; GPU=… ; expr=…"), for failures after the id check.
+        var error = new InvalidOperationException("[ErrorCode:Fail] CUDA failure 100: no CUDA-capable device is detected ; GPU=0 ; hostname=gpu ; expr=cudaSetDevice(info_.device_id);");
+        var unavailable = ExecutionProviders.Unavailable(OnnxExecutionProvider.Cuda, error, [], logCaptured: true, deviceId: 0);
+        Assert.StartsWith("The CUDA execution provider loaded but could not use device 0: no CUDA device is visible to this process", unavailable.Message);
+        Assert.Contains("no CUDA-capable device is detected (error 100)", unavailable.Message);
+        Assert.DoesNotContain("It is part of", unavailable.Message);
     }
 
     [Fact]
