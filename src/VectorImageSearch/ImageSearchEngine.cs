@@ -251,7 +251,7 @@ internal sealed partial class ImageSearchEngine : IImageSearch
         return hits;
     }
 
-    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad).</summary>
+    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad, IndexBudget, MemoryMapIndexOnLoad).</summary>
     internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
         new(new FaissImageStoreOptions
         {
@@ -259,5 +259,6 @@ internal sealed partial class ImageSearchEngine : IImageSearch
             Path = options.IndexPath,
             VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad,
             IndexBudget = options.IndexBudget,
+            MemoryMapOnLoad = options.MemoryMapIndexOnLoad,
         }, logger);
 }

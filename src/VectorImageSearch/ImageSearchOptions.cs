@@ -127,6 +127,13 @@ public sealed partial class ImageSearchOptions
     /// <summary>Whether loading compares every file with its SHA-256 in the manifest (reads the whole index once).</summary>
     public bool VerifyChecksumsOnLoad { get; set; } = true;
 
+    /// <summary>
+    /// Whether the saved FAISS index at <see cref="IndexPath"/> is memory-mapped instead of read into memory (an IVF
+    /// index's lists stay in the file; see <c>FaissImageStoreOptions.MemoryMapOnLoad</c>). The index is then read-only:
+    /// indexing, removing and saving fail with an <see cref="InvalidOperationException"/> saying so; searches work.
+    /// </summary>
+    public bool MemoryMapIndexOnLoad { get; set; }
+
     /// <summary>Uses a CLIP model folder for text and images.</summary>
     /// <param name="modelFolder">The folder holding onnx/text_model.onnx and onnx/vision_model.onnx (or model.onnx) and the tokenizer files.</param>
     public ImageSearchOptions UseClip(string modelFolder)

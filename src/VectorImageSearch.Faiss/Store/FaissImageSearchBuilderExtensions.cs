@@ -23,7 +23,8 @@ public static class FaissImageSearchBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(indexSpec);
         var options = new FaissImageStoreOptions { IndexSpec = indexSpec, Path = path };
         configure?.Invoke(options);
-        var snapshot = new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.Path, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad, IndexBudget = options.IndexBudget };
+        var snapshot = new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.Path, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad, IndexBudget = options.IndexBudget,
+            MemoryMapOnLoad = options.MemoryMapOnLoad };
         return builder.UseStore(provider => new FaissImageStore(snapshot, provider.GetService<ILogger<FaissImageStore>>()));
     }
 }

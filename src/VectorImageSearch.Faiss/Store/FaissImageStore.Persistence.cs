@@ -33,6 +33,7 @@ internal sealed partial class FaissImageStore
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfMemoryMapped("save");
             var vectors = _vectors!;
             var manifest = await IndexFolder.SaveAsync(folder, vectors.Index, vectors.BuiltAs, _catalog, vectors.Tombstones, schema.ModelFingerprint, _spec, cancellationToken, vectors.Choice)
                 .ConfigureAwait(false);
@@ -91,11 +92,16 @@ internal sealed partial class FaissImageStore
         FaissIndex index;
         try
         {
-            index = FaissIndex.Load(indexPath);
+            index = FaissIndex.Load(indexPath, _memoryMap);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw IndexFormatError.Create(folder, $"{manifest.Index.Name} cannot be read: {e.Message}", e);
+        }
+        if (_memoryMap && !index.IsReadOnly)
+        {
+            _logger.LogInformation("MemoryMapOnLoad: FAISS maps only IVF lists, so {Description} in {Folder} was read into memory and stays writable",
+                manifest.IndexDescription, folder);
         }
         if (index.Dimension != manifest.Dimension || index.Count != manifest.VectorCount)
         {
@@ -110,5 +116,15 @@ internal sealed partial class FaissImageStore
             throw IndexFormatError.Create(folder, $"the catalog lists {catalog.Count} images and {tombstones.Length} removed vectors, but the index holds {count} vectors");
         }
         return (catalog, new VectorIndexHolder(_spec, index, manifest.IndexDescription, tombstones, _logger, _budget, manifest.Choice));
+    }
+
+    /// <summary>Refuses a change to an index opened with <see cref="FaissImageStoreOptions.MemoryMapOnLoad"/>; call holding <c>_writers</c>.</summary>
+    private void ThrowIfMemoryMapped(string operation)
+    {
+        if (_vectors?.Index.IsReadOnly == true)
+        {
+            throw new InvalidOperationException(
+                $"Cannot {operation}: the FAISS image store{(Path is null ? string.Empty : $" at {Path}")} was opened with MemoryMapOnLoad, so its index is memory-mapped and read-only. Open it without MemoryMapOnLoad to change it.");
+        }
     }
 }

@@ -21,6 +21,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     private readonly string _spec;
     private readonly IndexBudget? _budget;
     private readonly bool _verifyChecksums;
+    private readonly bool _memoryMap;
     private readonly ILogger _logger;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SemaphoreSlim _writers = new(1, 1);
@@ -45,6 +46,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         _budget = options.IndexBudget;
         Path = string.IsNullOrWhiteSpace(options.Path) ? null : System.IO.Path.GetFullPath(options.Path);
         _verifyChecksums = options.VerifyChecksumsOnLoad;
+        _memoryMap = options.MemoryMapOnLoad;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -118,6 +120,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfMemoryMapped("add or replace images");
             _lock.EnterWriteLock();
             try
             {
@@ -147,6 +150,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfMemoryMapped("remove images");
             _lock.EnterWriteLock();
             try
             {
@@ -201,6 +205,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfMemoryMapped("reorganise the index");
             _lock.EnterWriteLock();
             try
             {

@@ -51,6 +51,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
             IndexSpec = o.IndexSpec.Trim(),
             IndexBudget = o.IndexBudget,
             VerifyChecksumsOnLoad = o.VerifyChecksumsOnLoad,
+            MemoryMapOnLoad = o.MemoryMapOnLoad,
         };
         Store.FaissIndexSpecs.ParseSpec(_template.IndexSpec);
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -70,6 +71,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
             IndexBudget = _template.IndexBudget,
             Path = FolderOf(name),
             VerifyChecksumsOnLoad = _template.VerifyChecksumsOnLoad,
+            MemoryMapOnLoad = _template.MemoryMapOnLoad,
         }, _loggers.CreateLogger<FaissImageStore>());
 
     /// <inheritdoc />

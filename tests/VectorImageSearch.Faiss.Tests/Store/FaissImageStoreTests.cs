@@ -143,6 +143,37 @@ public sealed class FaissImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Opened_memory_mapped_the_store_searches_as_loaded_and_refuses_every_change()
+    {
+        var records = StoreRecords.Make(200, Dimension, seed: 11);
+        var path = Path.Combine(_folder, "mapped");
+        List<(long, string, float)> before;
+        await using (var store = await StoreRecords.OpenAsync(Dimension, "IVF4,Flat", path))
+        {
+            await store.UpsertAsync(records);
+            Assert.True(await store.ReorganiseAsync());
+            before = [.. (await store.SearchAsync(records[5].Vector, new ImageStoreSearchOptions { K = 10 })).Select(m => (m.Record.Id, m.Record.Key, m.Score))];
+            await store.FlushAsync();
+        }
+
+        await using var mapped = new FaissImageStore(new FaissImageStoreOptions { IndexSpec = "IVF4,Flat", Path = path, MemoryMapOnLoad = true });
+        await mapped.OpenAsync(StoreRecords.Schema(Dimension));
+        Assert.Equal("IVF4,Flat", mapped.IndexDescription);
+        var after = await mapped.SearchAsync(records[5].Vector, new ImageStoreSearchOptions { K = 10 });
+        Assert.Equal(before, after.Select(m => (m.Record.Id, m.Record.Key, m.Score)));
+
+        List<InvalidOperationException> refused =
+        [
+            await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.UpsertAsync([records[0]])),
+            await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.DeleteAsync([records[0].Key])),
+            await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.ReorganiseAsync()),
+            await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.FlushAsync()),
+        ];
+        Assert.All(refused, e => Assert.Contains("opened with MemoryMapOnLoad", e.Message, StringComparison.Ordinal));
+        Assert.Equal(200, await mapped.CountAsync());
+    }
+
+    [Fact]
     public async Task Flushed_to_its_folder_the_store_reopens_with_the_same_records_and_refuses_another_model()
     {
         var records = StoreRecords.Make(30, Dimension, seed: 9);

@@ -27,6 +27,28 @@ public sealed class PersistenceTests(ShapesIndexFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_memory_mapped_ivf_index_answers_the_same_and_refuses_changes()
+    {
+        var folder = Path.Combine(_temp.Path, "ivf");
+        IReadOnlyList<SearchHit> before;
+        using (var writer = new SearchFactory(o => { o.Index = "IVF4,Flat"; o.IndexPath = folder; }))
+        {
+            await writer.Search.IndexDirectoryAsync(Path.Combine(RepoPaths.Shapes, "images"));
+            Assert.Equal("IVF4,Flat", writer.Search.IndexDescription);
+            before = await writer.Search.SearchAsync("a red circle", k: 10);
+            await writer.Search.SaveAsync();
+        }
+
+        using var mapped = new SearchFactory(o => { o.Index = "IVF4,Flat"; o.IndexPath = folder; o.MemoryMapIndexOnLoad = true; });
+        var after = await mapped.Search.SearchAsync("a red circle", k: 10);
+        Assert.Equal(before.Select(h => (h.Id, h.Key, h.Score)), after.Select(h => (h.Id, h.Key, h.Score)));
+        var save = await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.Search.SaveAsync());
+        var remove = await Assert.ThrowsAsync<InvalidOperationException>(() => mapped.Search.RemoveAsync(before[0].Key));
+        Assert.All([save, remove], e => Assert.Contains("opened with MemoryMapOnLoad", e.Message, StringComparison.Ordinal));
+        Assert.Equal(720, await mapped.Search.CountAsync());
+    }
+
+    [Fact]
     public async Task A_second_run_over_an_unchanged_folder_encodes_nothing()
     {
         using var loaded = new SearchFactory(o => o.IndexPath = fixture.IndexPath);
