@@ -33,6 +33,22 @@ internal static class FacadeCheck
             (mismatches.Count == 0 ? "same top-5 for every query" : string.Join("; ", mismatches.Take(5))));
     }
 
+    /// <summary>
+    /// Indexing through the facade with a model of real cost (the random-weight ViT-B/32 or B/16 towers), on the CPU and on
+    /// CUDA: images per second end to end, and how the time split between decoding, inference and waiting for images.
+    /// </summary>
+    public static async Task<CheckResult> IndexingSpeedAsync(string model, string label, string imageFolder, int deviceId, string workFolder)
+    {
+        var cpu = await SearchAllAsync(model, imageFolder, OnnxExecutionProvider.Cpu, deviceId, Path.Combine(workFolder, $"{label}-cpu"));
+        var gpu = await SearchAllAsync(model, imageFolder, OnnxExecutionProvider.Cuda, deviceId, Path.Combine(workFolder, $"{label}-cuda"));
+        var passed = gpu.Indexed == cpu.Indexed && gpu.Indexed > 0 && gpu.Failures == 0 && gpu.Seconds < cpu.Seconds;
+        return new($"cuda: facade indexing at {label} cost", passed, $"{Describe("CUDA", gpu)}; {Describe("CPU", cpu)}");
+    }
+
+    private static string Describe(string name, Run run) =>
+        $"{name} {run.Indexed} images in {run.Seconds:F1} s = {run.Indexed / run.Seconds:F0} images/s (decode {run.Report.DecodeTime.TotalSeconds:F1} s on "
+        + $"{run.Report.DecodeWorkers} workers, inference {run.Report.InferenceTime.TotalSeconds:F1} s, waiting for images {run.Report.WaitingForImages.TotalSeconds:F1} s)";
+
     private static async Task<Run> SearchAllAsync(string clipModel, string imageFolder, OnnxExecutionProvider provider, int deviceId, string indexPath)
     {
         var services = new ServiceCollection();
@@ -57,8 +73,8 @@ internal static class FacadeCheck
         }
         var queryImage = Directory.EnumerateFiles(imageFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         hits[Path.GetFileName(queryImage)] = await search.SearchAsync(ImageInput.FromFile(queryImage), k: 5);
-        return new Run(report.Encoded, report.Failures.Count, seconds, hits);
+        return new Run(report.Encoded, report.Failures.Count, seconds, hits, report);
     }
 
-    private sealed record Run(int Indexed, int Failures, double Seconds, Dictionary<string, IReadOnlyList<SearchHit>> Hits);
+    private sealed record Run(int Indexed, int Failures, double Seconds, Dictionary<string, IReadOnlyList<SearchHit>> Hits, IndexingReport Report);
 }

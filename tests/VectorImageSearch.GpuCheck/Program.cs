@@ -39,6 +39,11 @@ foreach (var speedModel in speedModels)
     Run(() => checks.SpeedAndAgreement(speedModel, Path.GetFileName(Path.TrimEndingDirectorySeparator(speedModel)), 32, TimeSpan.FromSeconds(5)));
 }
 results.Add(await Guard("cuda: facade", () => FacadeCheck.RunAsync(model, imageFolder, deviceId, work.FullName)));
+foreach (var speedModel in speedModels)
+{
+    var label = Path.GetFileName(Path.TrimEndingDirectorySeparator(speedModel));
+    results.Add(await Guard($"cuda: facade indexing at {label} cost", () => FacadeCheck.IndexingSpeedAsync(speedModel, label, imageFolder, deviceId, work.FullName)));
+}
 Run(checks.TensorRtExplainsOrFallsBack);
 Run(checks.MissingDeviceIsNamed);
 
