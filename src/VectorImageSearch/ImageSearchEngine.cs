@@ -251,7 +251,7 @@ internal sealed partial class ImageSearchEngine : IImageSearch
         return hits;
     }
 
-    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad, IndexBudget, MemoryMapIndexOnLoad).</summary>
+    /// <summary>The FAISS folder store <paramref name="options"/> describe (Index, IndexPath, VerifyChecksumsOnLoad, IndexBudget, MemoryMapIndexOnLoad, IndexThreads).</summary>
     internal static FaissImageStore FaissStore(ImageSearchOptions options, ILogger<FaissImageStore>? logger) =>
         new(new FaissImageStoreOptions
         {
@@ -260,5 +260,6 @@ internal sealed partial class ImageSearchEngine : IImageSearch
             VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad,
             IndexBudget = options.IndexBudget,
             MemoryMapOnLoad = options.MemoryMapIndexOnLoad,
+            Threads = options.IndexThreads,
         }, logger);
 }

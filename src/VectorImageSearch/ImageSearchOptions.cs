@@ -134,6 +134,12 @@ public sealed partial class ImageSearchOptions
     /// </summary>
     public bool MemoryMapIndexOnLoad { get; set; }
 
+    /// <summary>
+    /// The threads the FAISS index uses for one search, training or adding; 0 (the default) keeps FAISS's own, one per
+    /// core. With many concurrent queries, or a model sharing the cores, 1 or 2 serves best.
+    /// </summary>
+    public int IndexThreads { get; set; }
+
     /// <summary>Uses a CLIP model folder for text and images.</summary>
     /// <param name="modelFolder">The folder holding onnx/text_model.onnx and onnx/vision_model.onnx (or model.onnx) and the tokenizer files.</param>
     public ImageSearchOptions UseClip(string modelFolder)

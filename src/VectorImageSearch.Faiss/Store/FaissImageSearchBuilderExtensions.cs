@@ -24,7 +24,7 @@ public static class FaissImageSearchBuilderExtensions
         var options = new FaissImageStoreOptions { IndexSpec = indexSpec, Path = path };
         configure?.Invoke(options);
         var snapshot = new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.Path, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad, IndexBudget = options.IndexBudget,
-            MemoryMapOnLoad = options.MemoryMapOnLoad };
+            MemoryMapOnLoad = options.MemoryMapOnLoad, Threads = options.Threads };
         return builder.UseStore(provider => new FaissImageStore(snapshot, provider.GetService<ILogger<FaissImageStore>>()));
     }
 }

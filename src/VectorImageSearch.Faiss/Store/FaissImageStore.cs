@@ -22,6 +22,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     private readonly IndexBudget? _budget;
     private readonly bool _verifyChecksums;
     private readonly bool _memoryMap;
+    private readonly int _threads;
     private readonly ILogger _logger;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SemaphoreSlim _writers = new(1, 1);
@@ -47,6 +48,8 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         Path = string.IsNullOrWhiteSpace(options.Path) ? null : System.IO.Path.GetFullPath(options.Path);
         _verifyChecksums = options.VerifyChecksumsOnLoad;
         _memoryMap = options.MemoryMapOnLoad;
+        _threads = options.Threads >= 0 ? options.Threads
+            : throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "FaissImageStoreOptions.Threads must be 0 (FAISS's default, one per core) or more.");
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -339,6 +342,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         try
         {
             _vectors?.Dispose();
+            holder.Threads = _threads;
             _vectors = holder;
             _catalog = catalog;
             _schema = schema;

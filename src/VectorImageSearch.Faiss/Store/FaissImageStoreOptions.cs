@@ -39,4 +39,11 @@ public sealed class FaissImageStoreOptions
     /// <see cref="VerifyChecksumsOnLoad"/> <see langword="false"/> to avoid reading the whole file once at open.
     /// </summary>
     public bool MemoryMapOnLoad { get; set; }
+
+    /// <summary>
+    /// The OpenMP threads FAISS uses for one search, training or adding; 0 (the default) keeps FAISS's own, one per core.
+    /// A server that answers many queries at once, or that runs a model on the same cores, does best with 1 or 2. The
+    /// setting applies per call on the calling thread, so stores with different settings do not disturb each other.
+    /// </summary>
+    public int Threads { get; set; }
 }

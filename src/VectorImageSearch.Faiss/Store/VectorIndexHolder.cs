@@ -14,6 +14,7 @@ internal sealed class VectorIndexHolder : IDisposable
     private readonly ILogger _logger;
     private readonly HashSet<long> _tombstones = [];
     private FaissIndex _index;
+    private int _threads;
 
     /// <summary>Starts with an empty index for <paramref name="spec"/>; with a <paramref name="budget"/>, "Auto" chooses under it.</summary>
     public VectorIndexHolder(string spec, int dimension, ILogger logger, IndexBudget? budget = null)
@@ -57,6 +58,17 @@ internal sealed class VectorIndexHolder : IDisposable
 
     /// <summary>The index as it is now (for saving).</summary>
     public FaissIndex Index => _index;
+
+    /// <summary>FAISS's OpenMP threads for training, adding and searching (0: FAISS's default, one per core); kept for every index this holder builds.</summary>
+    public int Threads
+    {
+        get => _index.Threads;
+        set
+        {
+            _threads = value;
+            _index.Threads = value;
+        }
+    }
 
     /// <summary>Vectors searchable now (tombstoned ones excluded).</summary>
     public long Count => _index.Count - _tombstones.Count;
@@ -179,6 +191,7 @@ internal sealed class VectorIndexHolder : IDisposable
     private void Install(FaissIndex rebuilt, string description)
     {
         var old = _index;
+        rebuilt.Threads = _threads;
         _index = rebuilt;
         BuiltAs = description;
         _tombstones.Clear();
@@ -199,6 +212,7 @@ internal sealed class VectorIndexHolder : IDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (vectors, ids) = LiveVectors(liveIds);
         var rebuilt = FaissIndexSpecs.Create(description, Dimension);
+        rebuilt.Threads = _threads;
         try
         {
             if (!rebuilt.IsTrained)

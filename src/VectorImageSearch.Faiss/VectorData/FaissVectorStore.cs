@@ -52,6 +52,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
             IndexBudget = o.IndexBudget,
             VerifyChecksumsOnLoad = o.VerifyChecksumsOnLoad,
             MemoryMapOnLoad = o.MemoryMapOnLoad,
+            Threads = o.Threads,
         };
         Store.FaissIndexSpecs.ParseSpec(_template.IndexSpec);
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -72,6 +73,7 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
             Path = FolderOf(name),
             VerifyChecksumsOnLoad = _template.VerifyChecksumsOnLoad,
             MemoryMapOnLoad = _template.MemoryMapOnLoad,
+            Threads = _template.Threads,
         }, _loggers.CreateLogger<FaissImageStore>());
 
     /// <inheritdoc />

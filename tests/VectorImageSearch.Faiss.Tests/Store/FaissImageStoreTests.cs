@@ -1,3 +1,4 @@
+using VectorImageSearch.Faiss.Interop;
 using VectorImageSearch.Persistence;
 
 namespace VectorImageSearch.Faiss.Tests.Store;
@@ -140,6 +141,30 @@ public sealed class FaissImageStoreTests : IDisposable
 
         Assert.Equal("IVF4,Flat", store.IndexDescription);
         Assert.Equal(records[137].Key, (await store.SearchAsync(records[137].Vector, new ImageStoreSearchOptions { K = 1 }))[0].Record.Key);
+    }
+
+    [Fact]
+    public async Task The_threads_setting_reaches_every_search_also_after_the_index_is_rebuilt()
+    {
+        var records = StoreRecords.Make(200, Dimension, seed: 12);
+        var before = ShimNative.GetNumThreads();
+        var query = new ImageStoreSearchOptions { K = 5 };
+        // 1 and 3: at least one differs from FAISS's default team size on any machine, so an ignored setting shows.
+        foreach (var threads in new[] { 1, 3 })
+        {
+            await using var store = new FaissImageStore(new FaissImageStoreOptions { IndexSpec = "IVF4,Flat", Threads = threads });
+            await store.OpenAsync(StoreRecords.Schema(Dimension));
+            await store.UpsertAsync(records);
+            await store.SearchAsync(records[1].Vector, query); // completes synchronously: the search ran on this thread
+            Assert.Equal(threads, ShimNative.LastSearchThreads());
+            Assert.True(await store.ReorganiseAsync());
+            Assert.Equal("IVF4,Flat", store.IndexDescription);
+            await store.SearchAsync(records[1].Vector, query); // completes synchronously: the search ran on this thread
+            Assert.Equal(threads, ShimNative.LastSearchThreads());
+        }
+        Assert.Equal(before, ShimNative.GetNumThreads());
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new FaissImageStore(new FaissImageStoreOptions { Threads = -1 }));
+        Assert.Contains("FaissImageStoreOptions.Threads", bad.Message, StringComparison.Ordinal);
     }
 
     [Fact]

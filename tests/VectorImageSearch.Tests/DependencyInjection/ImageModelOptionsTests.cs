@@ -66,6 +66,17 @@ public sealed class ImageModelOptionsTests
     }
 
     [Fact]
+    public async Task The_index_threads_bind_from_configuration_and_reach_the_faiss_search()
+    {
+        using var provider = Bound(new() { ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes, ["ImageSearch:Index"] = "Flat", ["ImageSearch:IndexThreads"] = "3" });
+        var store = provider.GetRequiredService<IImageRecordStore>();
+        await store.OpenAsync(new ImageStoreSchema("test-model", 4));
+        await store.UpsertAsync([new ImageRecord { Key = "/a.jpg", ContentHash = "a", Vector = new[] { 1f, 0, 0, 0 } }, new ImageRecord { Key = "/b.jpg", ContentHash = "b", Vector = new[] { 0, 1f, 0, 0 } }]);
+        await store.SearchAsync(new[] { 1f, 0, 0, 0 }, new ImageStoreSearchOptions { K = 1 }); // completes synchronously, on this thread
+        Assert.Equal(3, VectorImageSearch.Faiss.Interop.ShimNative.LastSearchThreads());
+    }
+
+    [Fact]
     public void An_undefined_preset_or_pooling_is_refused_naming_the_setting()
     {
         var preset = Assert.Throws<InvalidOperationException>(() => new ImageSearchOptions { ClipModelPath = "m", ImageModelPreset = (ImageEncoderPreset)42 }.Validate());
