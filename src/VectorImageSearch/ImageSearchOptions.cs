@@ -212,6 +212,14 @@ public sealed partial class ImageSearchOptions
         {
             throw new InvalidOperationException($"ImageSearchOptions.DeviceId must be 0 or more, not {DeviceId}.");
         }
+        if (MaxImagePixels < 1)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.MaxImagePixels must be at least 1, not {MaxImagePixels}.");
+        }
+        if (IndexThreads < 0)
+        {
+            throw new InvalidOperationException($"ImageSearchOptions.IndexThreads must be 0 (FAISS's default, one per core) or more, not {IndexThreads}.");
+        }
         if (!Enum.IsDefined(ModelVariant))
         {
             throw new InvalidOperationException(

@@ -85,6 +85,15 @@ public sealed class ImageModelOptionsTests
         Assert.Contains("ImageModelPooling '42'", pooling.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_pixel_limit_below_one_or_negative_index_threads_are_refused_naming_the_setting()
+    {
+        var pixels = Assert.Throws<InvalidOperationException>(() => new ImageSearchOptions { ClipModelPath = "m", MaxImagePixels = 0 }.Validate());
+        var threads = Assert.Throws<InvalidOperationException>(() => new ImageSearchOptions { ClipModelPath = "m", IndexThreads = -1 }.Validate());
+        Assert.Contains("ImageSearchOptions.MaxImagePixels", pixels.Message, StringComparison.Ordinal);
+        Assert.Contains("ImageSearchOptions.IndexThreads", threads.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Provider(Action<ImageSearchOptions> configure)
     {
         var services = new ServiceCollection();
