@@ -23,8 +23,7 @@ public static class FaissImageSearchBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(indexSpec);
         var options = new FaissImageStoreOptions { IndexSpec = indexSpec, Path = path };
         configure?.Invoke(options);
-        var snapshot = new FaissImageStoreOptions { IndexSpec = options.IndexSpec, Path = options.Path, VerifyChecksumsOnLoad = options.VerifyChecksumsOnLoad, IndexBudget = options.IndexBudget,
-            MemoryMapOnLoad = options.MemoryMapOnLoad, Threads = options.Threads };
+        var snapshot = options.Copy();
         return builder.UseStore(provider => new FaissImageStore(snapshot, provider.GetService<ILogger<FaissImageStore>>()));
     }
 }

@@ -46,4 +46,7 @@ public sealed class FaissImageStoreOptions
     /// setting applies per call on the calling thread, so stores with different settings do not disturb each other.
     /// </summary>
     public int Threads { get; set; }
+
+    /// <summary>A copy of every setting, so later changes to this instance do not reach a store already given it.</summary>
+    internal FaissImageStoreOptions Copy() => (FaissImageStoreOptions)MemberwiseClone();
 }

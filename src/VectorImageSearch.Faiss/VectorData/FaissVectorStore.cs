@@ -45,15 +45,9 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
             throw new ArgumentException("FaissImageStoreOptions.IndexSpec must not be empty; use \"Auto\" to let the library choose.", nameof(storeOptions));
         }
         o.IndexBudget?.Validate();
-        _template = new FaissImageStoreOptions
-        {
-            Path = string.IsNullOrWhiteSpace(o.Path) ? null : System.IO.Path.GetFullPath(o.Path),
-            IndexSpec = o.IndexSpec.Trim(),
-            IndexBudget = o.IndexBudget,
-            VerifyChecksumsOnLoad = o.VerifyChecksumsOnLoad,
-            MemoryMapOnLoad = o.MemoryMapOnLoad,
-            Threads = o.Threads,
-        };
+        _template = o.Copy();
+        _template.Path = string.IsNullOrWhiteSpace(o.Path) ? null : System.IO.Path.GetFullPath(o.Path);
+        _template.IndexSpec = o.IndexSpec.Trim();
         Store.FaissIndexSpecs.ParseSpec(_template.IndexSpec);
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
     }
@@ -65,16 +59,12 @@ public sealed class FaissVectorStore : ImageRecordVectorStore
     protected override string SystemName => "faiss";
 
     /// <inheritdoc />
-    protected override IImageRecordStore CreateRecordStore(string name) =>
-        new FaissImageStore(new FaissImageStoreOptions
-        {
-            IndexSpec = _template.IndexSpec,
-            IndexBudget = _template.IndexBudget,
-            Path = FolderOf(name),
-            VerifyChecksumsOnLoad = _template.VerifyChecksumsOnLoad,
-            MemoryMapOnLoad = _template.MemoryMapOnLoad,
-            Threads = _template.Threads,
-        }, _loggers.CreateLogger<FaissImageStore>());
+    protected override IImageRecordStore CreateRecordStore(string name)
+    {
+        var options = _template.Copy();
+        options.Path = FolderOf(name);
+        return new FaissImageStore(options, _loggers.CreateLogger<FaissImageStore>());
+    }
 
     /// <inheritdoc />
     protected override Task<bool> StoredCollectionExistsAsync(string name, CancellationToken cancellationToken) =>
