@@ -141,22 +141,8 @@ internal static class MemoryIndexing
         var length = new byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, chunk.Length - 4);
         var crc = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(chunk));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, VectorImageSearch.Tests.Shared.PngCrc.Compute(chunk));
         return [.. png.AsSpan(0, 33), .. length, .. chunk, .. crc, .. png.AsSpan(33)];
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return ~crc;
     }
 
     private static double RssMiB() => StatusKiB("VmRSS:") / 1024.0;

@@ -99,7 +99,7 @@ internal static class Seeds
         // Signature (8) + IHDR length (4) + "IHDR" (4): width and height follow, then 5 bytes, then the CRC of type + data.
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), width);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(20), height);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), Crc32(bytes.AsSpan(12, 17)));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), VectorImageSearch.Tests.Shared.PngCrc.Compute(bytes.AsSpan(12, 17)));
         return bytes;
     }
 
@@ -135,19 +135,5 @@ internal static class Seeds
         }
         result.Write(jpeg, 2, jpeg.Length - 2);
         return result.ToArray();
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return ~crc;
     }
 }

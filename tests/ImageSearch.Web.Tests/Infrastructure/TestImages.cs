@@ -1,3 +1,4 @@
+using VectorImageSearch.Tests.Shared;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -57,22 +58,7 @@ internal static class TestImages
         var typeBytes = Encoding.ASCII.GetBytes(type);
         output.Write(typeBytes);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32([.. typeBytes, .. data]));
+        BinaryPrimitives.WriteUInt32BigEndian(word, PngCrc.Compute([.. typeBytes, .. data]));
         output.Write(word);
-    }
-
-    /// <summary>The CRC-32 (ISO-HDLC, as PNG stores it) of a chunk's type and data.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return crc ^ 0xFFFFFFFFu;
     }
 }

@@ -1,3 +1,4 @@
+using VectorImageSearch.Tests.Shared;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -35,22 +36,8 @@ internal static class PngForge
         var typeBytes = Encoding.ASCII.GetBytes(type);
         stream.Write(typeBytes);
         stream.Write(data);
-        var crc = Crc32(Crc32(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
+        var crc = PngCrc.Compute([.. typeBytes, .. data]);
         BinaryPrimitives.WriteUInt32BigEndian(word, crc);
         stream.Write(word);
-    }
-
-    // The PNG specification's CRC-32 (polynomial 0xEDB88320), bit by bit: these files are tiny.
-    private static uint Crc32(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return crc;
     }
 }
