@@ -45,7 +45,7 @@ for (var g = 0; g < PlantedGroups; g++)
 
 await using var store = new VectorImageSearch.Faiss.FaissImageStore(new VectorImageSearch.Faiss.FaissImageStoreOptions { IndexSpec = spec });
 var encoder = new VectorsOnlyEncoder(dimension);
-await store.OpenAsync(new ImageStoreSchema(encoder.ModelFingerprint, dimension));
+await store.OpenAsync(encoder.ModelFingerprint, dimension);
 var load = Stopwatch.StartNew();
 for (var start = 0; start < count; start += 10_000)
 {
@@ -61,14 +61,14 @@ Console.WriteLine($"{count} vectors of {dimension} floats in {store.IndexDescrip
 
 using var search = new ImageSearchEngine(encoder, null, store, new ImageSearchOptions());
 var scan = Stopwatch.StartNew();
-var groups = new List<DuplicateGroup>();
+var groups = new List<IReadOnlyList<SearchHit>>();
 await foreach (var group in search.FindDuplicatesAsync(threshold))
 {
     groups.Add(group);
 }
 scan.Stop();
 
-var found = groups.Select(g => g.Images.Select(h => int.Parse(h.Key.AsSpan(3))).ToHashSet()).ToList();
+var found = groups.Select(g => g.Select(h => int.Parse(h.Key.AsSpan(3))).ToHashSet()).ToList();
 var exact = planted.Count(p => found.Any(f => f.SetEquals(p)));
 var spurious = found.Count(f => !planted.Any(p => p.SetEquals(f)));
 Console.WriteLine($"FindDuplicatesAsync(threshold {threshold}): {scan.Elapsed.TotalSeconds:F1} s, {groups.Count} groups; " +

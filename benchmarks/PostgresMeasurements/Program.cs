@@ -56,7 +56,7 @@ await using var store = new PostgresImageRecordStore(new PostgresImageStoreOptio
     Index = new PgvectorIndexOptions { M = 16, EfConstruction = 64 },
     DefaultSearch = new PgvectorSearchParameters { EfSearch = 40 },
 });
-await store.OpenAsync(new ImageStoreSchema("bench-model", d));
+await store.OpenAsync("bench-model", d);
 await using (var reload = await raw.OpenConnectionAsync())
 {
     await reload.ReloadTypesAsync(); // the vector type may be new since this data source's first connection
@@ -85,7 +85,7 @@ Report($"- size: pg_total_relation_size {total / 1048576.0:N0} MiB = **{total / 
 // Incremental path: the index kept up to date as each batch is merged.
 await using (var live = new PostgresImageRecordStore(new PostgresImageStoreOptions { ConnectionString = connection, Schema = "bench", Collection = "incremental" }))
 {
-    await live.OpenAsync(new ImageStoreSchema("bench-model", d));
+    await live.OpenAsync("bench-model", d);
     load = Load();
     clock.Restart();
     for (var start = 0; start < incremental; start += 1000)

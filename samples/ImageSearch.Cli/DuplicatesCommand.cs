@@ -32,7 +32,7 @@ internal static class DuplicatesCommand
             await using var host = SearchEngineHost.Create(settings, indexFolder, parse.GetValue(verbose));
             var search = host.Search;
             var least = parse.GetValue(threshold);
-            var groups = new List<DuplicateGroup>();
+            var groups = new List<IReadOnlyList<SearchHit>>();
             var progress = new InlineProgress<DuplicateScanProgress>(p =>
                 Console.Error.Write($"\rScanned {p.Scanned}/{p.Total}, {p.Linked} with a duplicate   "));
             await foreach (var group in search.FindDuplicatesAsync(least, progress, cancellationToken))
@@ -44,7 +44,7 @@ internal static class DuplicatesCommand
                 .AddColumn("group").AddColumn("similarity").AddColumn("image");
             for (var g = 0; g < groups.Count; g++)
             {
-                foreach (var hit in groups[g].Images)
+                foreach (var hit in groups[g])
                 {
                     table.AddRow((g + 1).ToString(CultureInfo.InvariantCulture), hit.Score.ToString("F3", CultureInfo.InvariantCulture), Markup.Escape(hit.Key));
                 }
@@ -53,7 +53,7 @@ internal static class DuplicatesCommand
             if (parse.GetValue(html) is { } htmlFile)
             {
                 HtmlGallery.Write(htmlFile.FullName, $"VectorImageSearch: {groups.Count} duplicate groups (similarity >= {least.ToString(CultureInfo.InvariantCulture)})",
-                    groups.Select((group, i) => new GalleryQuery($"Group {i + 1}: {group.Images.Count} images", null, group.Images)));
+                    groups.Select((group, i) => new GalleryQuery($"Group {i + 1}: {group.Count} images", null, group)));
                 AnsiConsole.MarkupLine($"Gallery: {Markup.Escape(htmlFile.FullName)}");
             }
             return ExitCodes.Success;

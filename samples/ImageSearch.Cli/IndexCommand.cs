@@ -86,9 +86,9 @@ internal static class IndexCommand
                 return ExitCodes.Success;
             }
             var table = new Table().AddColumn("file").AddColumn("problem");
-            foreach (var failure in report.Failures)
+            foreach (var (file, reason) in report.Failures)
             {
-                table.AddRow(Markup.Escape(failure.Key), Markup.Escape(failure.Reason));
+                table.AddRow(Markup.Escape(file), Markup.Escape(reason));
             }
             AnsiConsole.Write(table);
             return ExitCodes.SomeFilesFailed;

@@ -30,9 +30,9 @@ var report = await search.IndexDirectoryAsync(images, new Progress<IndexingProgr
 Console.WriteLine();
 Console.WriteLine($"  {report.Encoded} encoded, {report.Unchanged} unchanged, {report.Removed} removed, {report.Failures.Count} failed " +
                   $"in {report.Elapsed.TotalSeconds:F1} s; the index holds {search.Count} images");
-foreach (var failure in report.Failures)
+foreach (var (file, reason) in report.Failures)
 {
-    Console.WriteLine($"  skipped {failure.Key}: {failure.Reason}");
+    Console.WriteLine($"  skipped {file}: {reason}");
 }
 await search.SaveAsync();
 

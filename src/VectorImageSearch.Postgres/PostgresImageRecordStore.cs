@@ -69,13 +69,13 @@ public sealed partial class PostgresImageRecordStore : IImageRecordStore, IDispo
     public string Location { get; }
 
     /// <inheritdoc />
-    public async Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default)
+    public async Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        RecordValidation.Text(schema.ModelFingerprint, "The schema's ModelFingerprint", nameof(schema));
-        if (schema.Dimension is < 1 or > 2000)
+        var schema = ImageStoreSchema.Of(modelFingerprint, dimension);
+        RecordValidation.Text(modelFingerprint, "The model fingerprint", nameof(modelFingerprint));
+        if (dimension > 2000)
         {
-            throw new ArgumentOutOfRangeException(nameof(schema), schema.Dimension, "pgvector indexes vectors of 1 to 2,000 dimensions.");
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "pgvector indexes vectors of 1 to 2,000 dimensions.");
         }
         if (_sql is not null)
         {
@@ -101,16 +101,16 @@ public sealed partial class PostgresImageRecordStore : IImageRecordStore, IDispo
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var fingerprint = reader.GetString(0);
-                var dimension = reader.GetInt32(1);
+                var storedDimension = reader.GetInt32(1);
                 if (!string.Equals(fingerprint, schema.ModelFingerprint, StringComparison.Ordinal))
                 {
                     throw new ImageStoreCompatibilityException(Location,
-                        $"it holds vectors of model '{fingerprint}' ({dimension} dimensions), not of model '{schema.ModelFingerprint}' ({schema.Dimension} dimensions).");
+                        $"it holds vectors of model '{fingerprint}' ({storedDimension} dimensions), not of model '{schema.ModelFingerprint}' ({schema.Dimension} dimensions).");
                 }
-                if (dimension != schema.Dimension)
+                if (storedDimension != schema.Dimension)
                 {
                     throw new ImageStoreCompatibilityException(Location,
-                        $"it holds vectors of {dimension} dimensions, not {schema.Dimension} (model '{fingerprint}').");
+                        $"it holds vectors of {storedDimension} dimensions, not {schema.Dimension} (model '{fingerprint}').");
                 }
                 exists = true;
                 kind = Enum.Parse<PgvectorIndexKind>(reader.GetString(2));

@@ -68,11 +68,13 @@ public interface IImageSearch : IDisposable
     /// Groups of near-duplicate images in the whole index: two images are linked when their cosine similarity is at least
     /// <paramref name="threshold"/> (each image's neighbours are searched), and a group is a connected set of linked
     /// images. The scan runs first (reported through <paramref name="progress"/>); the groups then stream, largest first.
+    /// A group (at least two images) is ordered by key; each hit's <see cref="SearchHit.Score"/> is its highest similarity
+    /// to another image of the group, and its <see cref="SearchHit.Rank"/> its position in the group from 1.
     /// </summary>
     /// <param name="threshold">The least similarity that links two images, in (0, 1]; 0.99 finds re-encoded or resized copies.</param>
     /// <param name="progress">Receives how many images have been scanned.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
-    IAsyncEnumerable<DuplicateGroup> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<IReadOnlyList<SearchHit>> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The index as built, for display: for a FAISS store, the factory string of the vector index in use (it changes as

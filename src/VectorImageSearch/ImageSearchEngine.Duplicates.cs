@@ -9,7 +9,7 @@ internal sealed partial class ImageSearchEngine
     private const int InitialDuplicateNeighbours = 16;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<DuplicateGroup> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IReadOnlyList<SearchHit>> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!(threshold is > 0 and <= 1))
         {
@@ -90,7 +90,7 @@ internal sealed partial class ImageSearchEngine
             {
                 hits.Add(new SearchHit(records[i].Id, records[i].Key, best[i], hits.Count + 1, records[i].Metadata));
             }
-            yield return new DuplicateGroup(hits);
+            yield return hits;
         }
     }
 

@@ -59,9 +59,9 @@ internal static class MemoryIndexing
         var secondHalf = running.Where(s => s.Encoded >= count / 2).Select(s => s.Rss).DefaultIfEmpty(0).ToList();
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"result images={count} encoded={report.Encoded} failures={report.Failures.Count} stored={search.Count} index_s={indexed.TotalSeconds:F1} start_mib={all[0].Rss:F1} baseline_mib={baseline:F1} half_mib={secondHalf.Min():F1} max_mib={all.Max(s => s.Rss):F1} end_mib={all[^1].Rss:F1} hwm_mib={HighWaterMiB():F1} heap_max_mib={all.Max(s => s.Heap):F1}"));
-        foreach (var failure in report.Failures.Take(5))
+        foreach (var (key, reason) in report.Failures.Take(5))
         {
-            Console.Error.WriteLine($"failure: {failure}");
+            Console.Error.WriteLine($"failure: {key}: {reason}");
         }
         return 0;
     }

@@ -20,7 +20,7 @@ public sealed class PasswordLoggingTests(PostgresServer server)
         await using (var store = new PostgresImageRecordStore(options, factory))
         {
             texts.Add(store.Location);
-            await store.OpenAsync(new ImageStoreSchema("m", 4));
+            await store.OpenAsync("m", 4);
             await store.UpsertAsync([PostgresStoreTests.Record("/a.jpg", [1, 0, 0, 0])]);
             await store.SearchAsync(new float[] { 1, 0, 0, 0 }, new ImageStoreSearchOptions { K = 3 });
             await store.DeleteAsync(["/a.jpg"]);
@@ -29,14 +29,14 @@ public sealed class PasswordLoggingTests(PostgresServer server)
         }
         await using (var other = new PostgresImageRecordStore(new PostgresImageStoreOptions { ConnectionString = server.ConnectionString, Schema = "secrets", Collection = collection }, factory))
         {
-            texts.Add((await Assert.ThrowsAsync<ImageStoreCompatibilityException>(() => other.OpenAsync(new ImageStoreSchema("other", 4)))).ToString());
+            texts.Add((await Assert.ThrowsAsync<ImageStoreCompatibilityException>(() => other.OpenAsync("other", 4))).ToString());
         }
         // A wrong password: the failure must name neither the wrong one nor the right one.
         var wrong = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "Wrong" + password };
         await using (var denied = new PostgresImageRecordStore(new PostgresImageStoreOptions { ConnectionString = wrong.ConnectionString, Schema = "secrets", Collection = collection }, factory))
         {
             texts.Add(denied.Location);
-            texts.Add((await Assert.ThrowsAnyAsync<NpgsqlException>(() => denied.OpenAsync(new ImageStoreSchema("m", 4)))).ToString());
+            texts.Add((await Assert.ThrowsAnyAsync<NpgsqlException>(() => denied.OpenAsync("m", 4))).ToString());
         }
         texts.AddRange(capture.Lines);
         Assert.Contains(capture.Lines, l => l.Contains("created", StringComparison.Ordinal) && l.Contains(collection, StringComparison.Ordinal));

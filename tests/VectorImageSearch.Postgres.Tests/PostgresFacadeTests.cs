@@ -206,7 +206,7 @@ public sealed class PostgresFacadeTests(PostgresServer server) : IDisposable
     {
         using var provider = Postgres();
         var store = provider.GetRequiredService<IImageRecordStore>();
-        await store.OpenAsync(new ImageStoreSchema("dispose-test", 4));
+        await store.OpenAsync("dispose-test", 4);
         Assert.Equal(0, await store.CountAsync());
 
         provider.Dispose();

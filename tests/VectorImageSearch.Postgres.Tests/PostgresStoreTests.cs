@@ -182,7 +182,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     {
         await using var store = Create();
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.CountAsync());
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.OpenAsync(new ImageStoreSchema("m", 2001)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.OpenAsync("m", 2001));
         await store.OpenAsync(Schema16);
         var random = new Random(1);
         var e = await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync([Record("/a", Unit(random, 16)), Record("/a", Unit(random, 16))]));

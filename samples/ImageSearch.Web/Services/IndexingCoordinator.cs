@@ -161,9 +161,9 @@ internal sealed class IndexingCoordinator : IDisposable
                 Message = $"Indexed {total} images in {report.Elapsed.TotalSeconds:F1} s: {report.Encoded} encoded, {report.Unchanged} unchanged, " +
                           $"{report.Removed} removed, {report.Failures.Count} failed. The index holds {_search.Count} images.",
             });
-            foreach (var failure in report.Failures)
+            foreach (var (key, reason) in report.Failures)
             {
-                _logger.LogWarning("Not indexed: {Key}: {Reason}", failure.Key, failure.Reason);
+                _logger.LogWarning("Not indexed: {Key}: {Reason}", key, reason);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

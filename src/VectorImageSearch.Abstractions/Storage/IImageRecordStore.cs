@@ -12,13 +12,15 @@ namespace VectorImageSearch;
 public interface IImageRecordStore : IAsyncDisposable
 {
     /// <summary>
-    /// Opens the collection for vectors of <paramref name="schema"/>'s model: creates it when it does not exist, otherwise
-    /// verifies that it holds vectors of the same model fingerprint and dimension.
+    /// Opens the collection for vectors of one model: creates it when it does not exist, otherwise verifies that it holds
+    /// vectors of the same model fingerprint and dimension.
     /// </summary>
-    /// <param name="schema">The model whose vectors the collection holds.</param>
+    /// <param name="modelFingerprint">Identifies the model that makes the vectors (e.g. <see cref="IImageEncoder.ModelFingerprint"/>); vectors of two models are never mixed.</param>
+    /// <param name="dimension">The length of every vector (e.g. <see cref="IImageEncoder.Dimension"/>).</param>
     /// <param name="cancellationToken">Stops the call.</param>
+    /// <exception cref="ArgumentException"><paramref name="modelFingerprint"/> is empty or <paramref name="dimension"/> is less than 1.</exception>
     /// <exception cref="ImageStoreCompatibilityException">The collection holds vectors of another model or dimension.</exception>
-    Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default);
+    Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default);
 
     /// <summary>The number of records the store holds now.</summary>
     /// <param name="cancellationToken">Stops the call.</param>

@@ -58,7 +58,7 @@ internal sealed partial class FaissImageStore
     public async Task LoadAsync(string folder, ImageStoreSchema schema, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        CheckSchema(schema);
+        ArgumentNullException.ThrowIfNull(schema);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -70,9 +70,9 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     /// <exception cref="InvalidDataException">The folder holds an index that is incomplete, corrupt or of an unknown format; every call fails again, so it is never saved over.</exception>
     /// <exception cref="IndexCompatibilityException">The folder holds vectors of another model or dimension.</exception>
     /// <exception cref="InvalidOperationException">FAISS cannot build the index spec at the schema's dimension.</exception>
-    public async Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default)
+    public async Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default)
     {
-        CheckSchema(schema);
+        var schema = ImageStoreSchema.Of(modelFingerprint, dimension);
         ObjectDisposedException.ThrowIf(_disposed, this);
         FaissIndexSpecs.CheckBuildable(_spec, schema.Dimension);
         await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -387,13 +387,4 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
         }
     }
 
-    private static void CheckSchema(ImageStoreSchema schema)
-    {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentException.ThrowIfNullOrWhiteSpace(schema.ModelFingerprint, nameof(schema));
-        if (schema.Dimension < 1)
-        {
-            throw new ArgumentException($"The schema's dimension must be at least 1, not {schema.Dimension}.", nameof(schema));
-        }
-    }
 }

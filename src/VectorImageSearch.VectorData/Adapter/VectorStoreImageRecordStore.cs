@@ -23,10 +23,9 @@ internal sealed class VectorStoreImageRecordStore(VectorStore store, string coll
 
     private string Location => $"{(store.GetService(typeof(VectorStoreMetadata)) is VectorStoreMetadata { VectorStoreSystemName: { } system } ? system : store.GetType().Name)}:{collectionName}";
 
-    public async Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default)
+    public async Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentOutOfRangeException.ThrowIfLessThan(schema.Dimension, 1, nameof(schema));
+        var schema = ImageStoreSchema.Of(modelFingerprint, dimension);
         if (_schema is not null)
         {
             if (_schema != schema)

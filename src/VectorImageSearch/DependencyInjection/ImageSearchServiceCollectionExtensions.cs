@@ -1,13 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VectorImageSearch.Faiss;
 using VectorImageSearch.Onnx;
 
 namespace VectorImageSearch;
 
 /// <summary>
 /// Registers <see cref="IImageSearch"/> with its encoders and store (<c>AddImageSearch</c>), and configures a collection's
-/// options and models on the builder it returns (<c>Configure</c>, <c>Bind</c>, <c>AddClip</c>, <c>AddImageEncoder</c>).
+/// options, models and store on the builder it returns (<c>Configure</c>, <c>Bind</c>, <c>AddClip</c>, <c>AddImageEncoder</c>,
+/// <c>UseFaiss</c>).
 /// </summary>
 public static class ImageSearchServiceCollectionExtensions
 {
@@ -140,6 +143,26 @@ public static class ImageSearchServiceCollectionExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
         return builder.Configure(o => o.UseImageEncoder(modelFolder, preset, pooling));
+    }
+
+    /// <summary>
+    /// Keeps the collection's image records in FAISS in this process, saved to <paramref name="path"/>:
+    /// <c>services.AddImageSearch().AddClip("models/clip").UseFaiss("Auto", "index/")</c>.
+    /// </summary>
+    /// <param name="builder">The collection's builder.</param>
+    /// <param name="indexSpec">"Auto" or a FAISS factory string such as "IVF1024,Flat" or "HNSW32".</param>
+    /// <param name="path">The index folder, loaded on first use and written by SaveAsync; <see langword="null"/> keeps the index in memory.</param>
+    /// <param name="configure">Further store options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="indexSpec"/> is empty.</exception>
+    public static IImageSearchBuilder UseFaiss(this IImageSearchBuilder builder, string indexSpec = "Auto", string? path = null, Action<FaissImageStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(indexSpec);
+        var options = new FaissImageStoreOptions { IndexSpec = indexSpec, Path = path };
+        configure?.Invoke(options);
+        var snapshot = options.Copy();
+        return builder.UseStore(provider => new FaissImageStore(snapshot, provider.GetService<ILogger<FaissImageStore>>()));
     }
 
     internal static string OptionsName(IImageSearchBuilder builder) => builder.Name ?? Options.DefaultName;

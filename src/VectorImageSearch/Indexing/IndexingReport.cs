@@ -7,7 +7,10 @@ namespace VectorImageSearch;
 /// <param name="Encoded">Images encoded and added (new or changed).</param>
 /// <param name="Unchanged">Images already indexed as they are, skipped without decoding.</param>
 /// <param name="Removed">Images dropped because their file is gone.</param>
-/// <param name="Failures">Files that could not be indexed, each with the reason; the run went on past them.</param>
+/// <param name="Failures">
+/// Files (or folders) that could not be indexed, each key (the file's path, or the key it was given) with the reason, in
+/// the order they failed; the run went on past them.
+/// </param>
 /// <param name="Elapsed">Wall time of the run.</param>
 /// <param name="DecodeTime">Time the decode workers spent reading, hashing, decoding and preprocessing images, summed over the workers.</param>
 /// <param name="DecodeWorkers">How many images were decoded at once (<see cref="ImageSearchOptions.DecodeParallelism"/>, at most one per image).</param>
@@ -18,7 +21,7 @@ public sealed record IndexingReport(
     int Encoded,
     int Unchanged,
     int Removed,
-    IReadOnlyList<IndexingFailure> Failures,
+    IReadOnlyDictionary<string, string> Failures,
     TimeSpan Elapsed,
     TimeSpan DecodeTime,
     int DecodeWorkers,
@@ -28,7 +31,7 @@ public sealed record IndexingReport(
 {
     /// <summary>A report of a run with the stage times its pipeline measured.</summary>
     internal IndexingReport(int encoded, int unchanged, int removed, IReadOnlyList<IndexingFailure> failures, TimeSpan elapsed, IndexingTimings timings)
-        : this(encoded, unchanged, removed, failures, elapsed, timings.Decode, timings.DecodeWorkers, timings.Inference, timings.Commit, timings.WaitingForImages)
+        : this(encoded, unchanged, removed, ByKey(failures), elapsed, timings.Decode, timings.DecodeWorkers, timings.Inference, timings.Commit, timings.WaitingForImages)
     {
     }
 
@@ -37,4 +40,15 @@ public sealed record IndexingReport(
 
     /// <summary>The stage times as one line for logs and consoles, e.g. "decode 36.6 s on 2 workers, inference 1.0 s, commit 0.1 s, waiting for images 17.9 s".</summary>
     internal string TimingsSummary => new IndexingTimings(DecodeTime, DecodeWorkers, InferenceTime, CommitTime, WaitingForImages).ToString();
+
+    /// <summary>The failures as key → reason, in order; a key that failed twice keeps both reasons.</summary>
+    private static IReadOnlyDictionary<string, string> ByKey(IReadOnlyList<IndexingFailure> failures)
+    {
+        var byKey = new OrderedDictionary<string, string>(failures.Count, StringComparer.Ordinal);
+        foreach (var failure in failures)
+        {
+            byKey[failure.Key] = byKey.TryGetValue(failure.Key, out var earlier) ? $"{earlier}; {failure.Reason}" : failure.Reason;
+        }
+        return new System.Collections.ObjectModel.ReadOnlyDictionary<string, string>(byKey);
+    }
 }

@@ -35,14 +35,14 @@ public abstract partial class StoreConformanceTests
     /// <summary>The engine parameters the suite passes to every search (null: the store's defaults).</summary>
     protected virtual StoreSearchParameters? SearchParameters => null;
 
-    private static ImageStoreSchema Schema(string fingerprint = "conformance-model", int dimension = Dimension) => new(fingerprint, dimension);
+    private const string Fingerprint = "conformance-model";
 
     private static string NewCollection() => "c_" + Guid.NewGuid().ToString("N");
 
-    private async Task<IImageRecordStore> OpenAsync(string collection, ImageStoreSchema? schema = null)
+    private async Task<IImageRecordStore> OpenAsync(string collection)
     {
         var store = await CreateStoreAsync(collection);
-        await store.OpenAsync(schema ?? Schema());
+        await store.OpenAsync(Fingerprint, Dimension);
         return store;
     }
 
@@ -172,13 +172,13 @@ public abstract partial class StoreConformanceTests
         await using (var other = await CreateStoreAsync(collection))
         {
             // The seam's type or a store's own subclass of it (the folder store's IndexCompatibilityException).
-            var e = await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync(Schema("another-model")));
+            var e = await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync("another-model", Dimension));
             Assert.Contains("another-model", e.Message, StringComparison.Ordinal);
             Assert.Contains("conformance-model", e.Message, StringComparison.Ordinal);
         }
         await using (var other = await CreateStoreAsync(collection))
         {
-            await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync(Schema(dimension: Dimension * 2)));
+            await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync(Fingerprint, Dimension * 2));
         }
         await using (var again = await OpenAsync(collection))
         {
@@ -187,6 +187,20 @@ public abstract partial class StoreConformanceTests
             Assert.Equal("/b.jpg", Assert.Single(hits).Record.Key);
             Assert.Equal(1f, hits[0].Score, 1e-4f);
         }
+    }
+
+    [Theory]
+    [InlineData("", Dimension, "modelFingerprint")]
+    [InlineData(" ", Dimension, "modelFingerprint")]
+    [InlineData(Fingerprint, 0, "dimension")]
+    [InlineData(Fingerprint, -3, "dimension")]
+    public async Task Opening_with_an_empty_fingerprint_or_a_dimension_below_1_names_the_argument(string fingerprint, int dimension, string argument)
+    {
+        await using var store = await CreateStoreAsync(NewCollection());
+        var e = await Assert.ThrowsAnyAsync<ArgumentException>(() => store.OpenAsync(fingerprint, dimension));
+        Assert.Equal(argument, e.ParamName);
+        await store.OpenAsync(Fingerprint, Dimension);
+        Assert.Equal(0, await store.CountAsync());
     }
 
     [Fact]

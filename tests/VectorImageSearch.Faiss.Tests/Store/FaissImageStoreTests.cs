@@ -221,7 +221,7 @@ public sealed class FaissImageStoreTests : IDisposable
         }
 
         await using var other = new FaissImageStore(new FaissImageStoreOptions { Path = path });
-        var error = await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync(new ImageStoreSchema("another-model:9", Dimension)));
+        var error = await Assert.ThrowsAnyAsync<ImageStoreCompatibilityException>(() => other.OpenAsync("another-model:9", Dimension));
         Assert.IsType<IndexCompatibilityException>(error);
         Assert.Contains("another-model:9", error.Message);
         Assert.Contains(StoreRecords.Fingerprint, error.Message);

@@ -70,7 +70,7 @@ public sealed class ImageModelOptionsTests
     {
         using var provider = Bound(new() { ["ImageSearch:ClipModelPath"] = RepoPaths.ClipTinyShapes, ["ImageSearch:Index"] = "Flat", ["ImageSearch:IndexThreads"] = "3" });
         var store = provider.GetRequiredService<IImageRecordStore>();
-        await store.OpenAsync(new ImageStoreSchema("test-model", 4));
+        await store.OpenAsync("test-model", 4);
         await store.UpsertAsync([new ImageRecord { Key = "/a.jpg", ContentHash = "a", Vector = new[] { 1f, 0, 0, 0 } }, new ImageRecord { Key = "/b.jpg", ContentHash = "b", Vector = new[] { 0, 1f, 0, 0 } }]);
         await store.SearchAsync(new[] { 1f, 0, 0, 0 }, new ImageStoreSearchOptions { K = 1 }); // completes synchronously, on this thread
         Assert.Equal(3, VectorImageSearch.Faiss.Interop.ShimNative.LastSearchThreads());

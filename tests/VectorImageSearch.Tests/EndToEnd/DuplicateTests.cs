@@ -50,16 +50,16 @@ public sealed class DuplicateTests : IDisposable
         await Search.AddAsync(ImageInput.FromFile(_shapes[7].Path), "copy1:" + _shapes[7].Path);
         var reports = new List<DuplicateScanProgress>();
 
-        var groups = new List<DuplicateGroup>();
+        var groups = new List<IReadOnlyList<SearchHit>>();
         await foreach (var group in Search.FindDuplicatesAsync(0.9999f, new SyncProgress(reports.Add)))
         {
             groups.Add(group);
         }
 
         Assert.Equal(2, groups.Count);
-        Assert.Equal(new[] { _shapes[3].Path, "copy1:" + _shapes[3].Path, "copy2:" + _shapes[3].Path }, groups[0].Images.Select(h => h.Key));
-        Assert.Equal(new[] { _shapes[7].Path, "copy1:" + _shapes[7].Path }, groups[1].Images.Select(h => h.Key));
-        Assert.All(groups.SelectMany(g => g.Images), h => Assert.True(h.Score >= 0.9999f));
+        Assert.Equal(new[] { _shapes[3].Path, "copy1:" + _shapes[3].Path, "copy2:" + _shapes[3].Path }, groups[0].Select(h => h.Key));
+        Assert.Equal(new[] { _shapes[7].Path, "copy1:" + _shapes[7].Path }, groups[1].Select(h => h.Key));
+        Assert.All(groups.SelectMany(g => g), h => Assert.True(h.Score >= 0.9999f));
         Assert.Equal(43, reports[^1].Scanned);
         Assert.Equal(5, reports[^1].Linked);
     }

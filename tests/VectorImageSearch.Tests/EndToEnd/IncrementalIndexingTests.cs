@@ -62,7 +62,8 @@ public sealed class IncrementalIndexingTests : IDisposable
         Assert.Equal(
             ["half.png", "not-an-image.jpg", "random.webp", "truncated.jpg", "zero-bytes.jpg"],
             report.Failures.Select(f => Path.GetFileName(f.Key)).Order(StringComparer.Ordinal));
-        Assert.All(report.Failures, f => Assert.False(string.IsNullOrWhiteSpace(f.Reason)));
+        Assert.All(report.Failures, f => Assert.False(string.IsNullOrWhiteSpace(f.Value)));
+        Assert.Contains("0 bytes", report.Failures[Path.Combine(folder, "zero-bytes.jpg")], StringComparison.Ordinal);
     }
 
     [Fact]

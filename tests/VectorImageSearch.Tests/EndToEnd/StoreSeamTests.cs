@@ -68,7 +68,7 @@ public sealed class StoreSeamTests : IDisposable
     {
         public int Flushes { get; private set; }
 
-        public Task OpenAsync(ImageStoreSchema schema, CancellationToken cancellationToken = default) => inner.OpenAsync(schema, cancellationToken);
+        public Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default) => inner.OpenAsync(modelFingerprint, dimension, cancellationToken);
 
         public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
 
