@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using VectorImageSearch;
-using VectorImageSearch.DuplicateMeasurements;
+using VectorImageSearch.Tests.Shared;
 using VectorImageSearch.Faiss.Tests.Data;
 
 // Usage: DuplicateMeasurements [count=100000] [dimension=512] [spec=IVF1024,Flat] [threshold=0.99]

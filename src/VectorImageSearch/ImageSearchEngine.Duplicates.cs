@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VectorImageSearch.Faiss;
 using VectorImageSearch.Querying;
 
 namespace VectorImageSearch;
@@ -7,6 +8,9 @@ namespace VectorImageSearch;
 internal sealed partial class ImageSearchEngine
 {
     private const int InitialDuplicateNeighbours = 16;
+
+    /// <summary>Records per batched FAISS search in the scan: 1,024 searched 6.7× faster per record than single searches (Flat, 20,000 × 512).</summary>
+    private const int DuplicateScanBlock = 1024;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<IReadOnlyList<SearchHit>> FindDuplicatesAsync(float threshold = 0.99f, IProgress<DuplicateScanProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -31,39 +35,49 @@ internal sealed partial class ImageSearchEngine
         Array.Fill(best, float.NegativeInfinity);
         var gate = new object();
         long scanned = 0, linked = 0;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, records.Count),
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, token) =>
+
+        // Links record i to each neighbour the scan found for it; thread-safe.
+        void Link(int i, IReadOnlyList<ImageRecordMatch> neighbours)
+        {
+            lock (gate)
             {
-                var neighbours = await NeighboursAboveAsync(records[i].Key, threshold, records.Count, token).ConfigureAwait(false);
-                lock (gate)
+                foreach (var (record, score) in neighbours)
                 {
-                    foreach (var (record, score) in neighbours)
+                    if (record.Id == records[i].Id || !positions.TryGetValue(record.Id, out var j))
                     {
-                        if (record.Id == records[i].Id || !positions.TryGetValue(record.Id, out var j))
-                        {
-                            continue; // itself, or added since the listing
-                        }
-                        if (float.IsNegativeInfinity(best[i]))
-                        {
-                            linked++;
-                        }
-                        if (float.IsNegativeInfinity(best[j]))
-                        {
-                            linked++;
-                        }
-                        best[i] = Math.Max(best[i], score);
-                        best[j] = Math.Max(best[j], score);
-                        sets.Union(i, j);
+                        continue; // itself, or added since the listing
                     }
-                    scanned++;
-                    if (progress is not null && (scanned % 1024 == 0 || scanned == records.Count))
+                    if (float.IsNegativeInfinity(best[i]))
                     {
-                        progress.Report(new DuplicateScanProgress(scanned, records.Count, linked));
+                        linked++;
                     }
+                    if (float.IsNegativeInfinity(best[j]))
+                    {
+                        linked++;
+                    }
+                    best[i] = Math.Max(best[i], score);
+                    best[j] = Math.Max(best[j], score);
+                    sets.Union(i, j);
                 }
-            }).ConfigureAwait(false);
+                scanned++;
+                if (progress is not null && (scanned % 1024 == 0 || scanned == records.Count))
+                {
+                    progress.Report(new DuplicateScanProgress(scanned, records.Count, linked));
+                }
+            }
+        }
+
+        if (_store is FaissImageStore faiss)
+        {
+            await ScanInBlocksAsync(faiss, records, threshold, Link, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, records.Count),
+                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+                async (i, token) => Link(i, await NeighboursAboveAsync(records[i].Key, threshold, records.Count, token).ConfigureAwait(false))).ConfigureAwait(false);
+        }
 
         var groups = new Dictionary<int, List<int>>();
         for (var i = 0; i < records.Count; i++)
@@ -91,6 +105,28 @@ internal sealed partial class ImageSearchEngine
                 hits.Add(new SearchHit(records[i].Id, records[i].Key, best[i], hits.Count + 1, records[i].Metadata));
             }
             yield return hits;
+        }
+    }
+
+    /// <summary>
+    /// The FAISS store's scan: the neighbours of a block of records come from one batched search (BLAS for an exact
+    /// index); a record whose every neighbour found qualifies widens alone, through <see cref="NeighboursAboveAsync"/>.
+    /// </summary>
+    private async Task ScanInBlocksAsync(FaissImageStore store, List<ImageRecord> records, float threshold, Action<int, IReadOnlyList<ImageRecordMatch>> link, CancellationToken cancellationToken)
+    {
+        var k = Math.Min(InitialDuplicateNeighbours, records.Count);
+        for (var start = 0; start < records.Count; start += DuplicateScanBlock)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var keys = records.GetRange(start, Math.Min(DuplicateScanBlock, records.Count - start)).ConvertAll(r => r.Key);
+            var found = await Task.Run(() => store.NeighboursOf(keys, k, threshold), cancellationToken).ConfigureAwait(false);
+            for (var b = 0; b < keys.Count; b++)
+            {
+                var neighbours = found[b].Count < k || k >= records.Count
+                    ? found[b]
+                    : await NeighboursAboveAsync(keys[b], threshold, records.Count, cancellationToken).ConfigureAwait(false);
+                link(start + b, neighbours);
+            }
         }
     }
 

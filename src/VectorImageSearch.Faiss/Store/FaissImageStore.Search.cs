@@ -86,12 +86,14 @@ internal sealed partial class FaissImageStore
             nameof(parameters)),
     };
 
-    private List<ImageRecordMatch> SearchIndex(ReadOnlySpan<float> query, int k, VectorSearchOptions? faissOptions)
+    private List<ImageRecordMatch> SearchIndex(ReadOnlySpan<float> query, int k, VectorSearchOptions? faissOptions) =>
+        ToMatches(_vectors!.Search(query, k, faissOptions));
+
+    /// <summary>FAISS's matches as catalog records with cosine scores (an L2 index's squared distance between unit vectors converted).</summary>
+    private List<ImageRecordMatch> ToMatches(IReadOnlyList<VectorMatch> found)
     {
-        var vectors = _vectors!;
-        var found = vectors.Search(query, k, faissOptions);
         var matches = new List<ImageRecordMatch>(found.Count);
-        var inner = vectors.Index.Metric == VectorMetric.InnerProduct;
+        var inner = _vectors!.Index.Metric == VectorMetric.InnerProduct;
         foreach (var match in found)
         {
             if (match.Id >= 0 && _catalog.TryGetById(match.Id, out var record))

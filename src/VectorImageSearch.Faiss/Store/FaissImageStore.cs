@@ -359,7 +359,7 @@ internal sealed partial class FaissImageStore : IImageRecordStore, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return Volatile.Read(ref _schema) ?? throw new InvalidOperationException(
-            "The FAISS image store is not open: call OpenAsync with the model's schema first.");
+            "The FAISS image store is not open: call OpenAsync with the model's fingerprint and dimension first.");
     }
 
     /// <summary>Runs <paramref name="read"/> under the read lock of an open store.</summary>

@@ -111,6 +111,25 @@ internal sealed class VectorIndexHolder : IDisposable
         return matches.Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
     }
 
+    /// <summary>The <paramref name="k"/> nearest live vectors to each query of <paramref name="queries"/> (laid end to end), in one batched search.</summary>
+    public IReadOnlyList<VectorMatch>[] SearchBatch(ReadOnlySpan<float> queries, int k)
+    {
+        if (_index.Count == 0)
+        {
+            return Enumerable.Repeat<IReadOnlyList<VectorMatch>>([], queries.Length / Dimension).ToArray();
+        }
+        var fetch = (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
+        var found = _index.SearchBatch(queries, fetch);
+        if (_tombstones.Count > 0)
+        {
+            for (var q = 0; q < found.Length; q++)
+            {
+                found[q] = found[q].Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
+            }
+        }
+        return found;
+    }
+
     /// <summary>
     /// Rebuilds the index when the requested kind can now be trained, "Auto" calls for another kind at this size, or
     /// tombstones take over a fifth of it. <paramref name="liveIds"/> are the ids the catalog holds.

@@ -63,32 +63,15 @@ public sealed class StoreSeamTests : IDisposable
         await Assert.ThrowsAsync<NotSupportedException>(() => engine.LoadAsync(_temp.Combine("x")));
     }
 
-    /// <summary>A store the engine knows only through the seam: the FAISS store behind it, its folder hidden.</summary>
-    private sealed class NotAFolderStore(IImageRecordStore inner) : IImageRecordStore
+    /// <summary>A store the engine knows only through the seam, whose flushes are counted and go no further.</summary>
+    private sealed class NotAFolderStore(IImageRecordStore inner) : SeamOnlyStore(inner)
     {
         public int Flushes { get; private set; }
 
-        public Task OpenAsync(string modelFingerprint, int dimension, CancellationToken cancellationToken = default) => inner.OpenAsync(modelFingerprint, dimension, cancellationToken);
-
-        public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-        public Task<IReadOnlyList<long>> UpsertAsync(IReadOnlyList<ImageRecord> records, CancellationToken cancellationToken = default) => inner.UpsertAsync(records, cancellationToken);
-
-        public Task<int> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default) => inner.DeleteAsync(keys, cancellationToken);
-
-        public Task<ImageRecord?> GetAsync(string key, bool includeVector = false, CancellationToken cancellationToken = default) => inner.GetAsync(key, includeVector, cancellationToken);
-
-        public IAsyncEnumerable<ImageRecord> ListAsync(string? keyPrefix = null, CancellationToken cancellationToken = default) => inner.ListAsync(keyPrefix, cancellationToken);
-
-        public Task<IReadOnlyList<ImageRecordMatch>> SearchAsync(ReadOnlyMemory<float> query, ImageStoreSearchOptions options, CancellationToken cancellationToken = default) =>
-            inner.SearchAsync(query, options, cancellationToken);
-
-        public Task FlushAsync(CancellationToken cancellationToken = default)
+        public override Task FlushAsync(CancellationToken cancellationToken = default)
         {
             Flushes++;
             return Task.CompletedTask;
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

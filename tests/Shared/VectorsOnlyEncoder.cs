@@ -1,8 +1,8 @@
-namespace VectorImageSearch.DuplicateMeasurements;
+namespace VectorImageSearch.Tests.Shared;
 
 /// <summary>
-/// Names the vector space of the synthetic records (dimension and fingerprint) for the engine; the measurement only
-/// scans stored vectors, so encoding an image is refused.
+/// Names the vector space of synthetic records (dimension and fingerprint) for an engine that only works on stored
+/// vectors (duplicate scans in tests and benchmarks/DuplicateMeasurements), so encoding an image is refused.
 /// </summary>
 internal sealed class VectorsOnlyEncoder(int dimension) : IImageEncoder
 {
@@ -20,5 +20,5 @@ internal sealed class VectorsOnlyEncoder(int dimension) : IImageEncoder
 
     public Task<float[][]> EncodeBatchAsync(IReadOnlyList<ImageInput> images, CancellationToken cancellationToken = default) => throw Refused();
 
-    private static NotSupportedException Refused() => new("The duplicate measurement holds synthetic vectors only; it encodes no images.");
+    private static NotSupportedException Refused() => new("This engine holds synthetic vectors only; it encodes no images.");
 }
