@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using VectorImageSearch.Tests.Shared;
 
@@ -48,23 +47,7 @@ public sealed class CliPostgresTests(PostgresServer server) : IDisposable
 
     private async Task<(int Code, string Output)> VisAsync(bool withConnection, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vis.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment.Remove("VIS_POSTGRES_CONNECTION");
-        if (withConnection)
-        {
-            start.Environment["VIS_POSTGRES_CONNECTION"] = server.ConnectionString;
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vis");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
+        var (code, output, error) = await VisCli.RunAsync(arguments, new Dictionary<string, string?> { ["VIS_POSTGRES_CONNECTION"] = withConnection ? server.ConnectionString : null });
+        return (code, output + error);
     }
 }
