@@ -24,12 +24,19 @@ public sealed class HotPathAllocationTests(ClipTinyFixture clip, ITestOutputHelp
     {
         var pixels = new float[16 * encoder.PreprocessedLength];
         var embeddings = new float[16 * encoder.Dimension];
+        // The least of five runs after a warm-up: a one-off allocation on this thread (the runtime's own, once in a CI run
+        // it added 1,264 bytes to one measurement) must not fail the test, while a per-image allocation shows in every run.
         long Measure(int count)
         {
             encoder.EncodePreprocessed(pixels.AsSpan(0, count * encoder.PreprocessedLength), count, embeddings.AsSpan(0, count * encoder.Dimension));
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            encoder.EncodePreprocessed(pixels.AsSpan(0, count * encoder.PreprocessedLength), count, embeddings.AsSpan(0, count * encoder.Dimension));
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            var least = long.MaxValue;
+            for (var run = 0; run < 5; run++)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                encoder.EncodePreprocessed(pixels.AsSpan(0, count * encoder.PreprocessedLength), count, embeddings.AsSpan(0, count * encoder.Dimension));
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            return least;
         }
         var one = Measure(1);
         var sixteen = Measure(16);
