@@ -3,7 +3,7 @@
 //   vis search "a dog on the beach" --index <path> [-k 10] [--json] [--html out.html]
 //   vis search --image query.jpg --index <path>
 //   vis search "a red shape" --not "circle" --folder <dir> --min-score 0.2 --dedup --index <path>
-//   vis duplicates --index <path> [--threshold 0.99] [--html groups.html]
+//   vis duplicates --index <path> [--threshold 0.99] [--json] [--html groups.html]
 //   vis info --index <path>
 using System.CommandLine;
 using VectorImageSearch.Samples.Cli;

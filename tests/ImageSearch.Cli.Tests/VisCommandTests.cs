@@ -117,6 +117,29 @@ public sealed class VisCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Duplicates_as_json_lists_each_group_with_whole_keys_ranks_and_scores()
+    {
+        var files = Directory.GetFiles(_images).Order(StringComparer.Ordinal).ToList();
+        var copies = new[] { Path.Combine(_images, "again-" + Path.GetFileName(files[10])), Path.Combine(_images, "again-" + Path.GetFileName(files[20])) };
+        File.Copy(files[10], copies[0]);
+        File.Copy(files[20], copies[1]);
+        var (code, output, error) = await IndexAsync();
+        Assert.True(code == 0, output + error);
+
+        (code, output, error) = await VisCli.RunAsync("duplicates", "--index", _index, "--threshold", "0.999", "--json");
+
+        Assert.True(code == 0, output + error);
+        var groups = JsonDocument.Parse(output).RootElement.EnumerateArray()
+            .Select(g => g.EnumerateArray().Select(h => (Key: h.GetProperty("key").GetString()!, Rank: h.GetProperty("rank").GetInt32(), Score: h.GetProperty("score").GetSingle())).ToList())
+            .ToList();
+        Assert.Equal(
+            new[] { new[] { copies[0], files[10] }, new[] { copies[1], files[20] } }.Select(g => string.Join("|", g.Order(StringComparer.Ordinal))),
+            groups.Select(g => string.Join("|", g.Select(h => h.Key))).Order(StringComparer.Ordinal));
+        Assert.All(groups, g => Assert.Equal([1, 2], g.Select(h => h.Rank)));
+        Assert.All(groups.SelectMany(g => g), h => Assert.True(h.Score >= 0.999f, $"{h.Key}: {h.Score}"));
+    }
+
+    [Fact]
     public async Task Searching_a_folder_that_is_not_an_index_exits_2_and_says_to_run_index()
     {
         var (code, output, error) = await VisCli.RunAsync("search", "a red circle", "--index", Path.Combine(_temp, "nowhere"));
