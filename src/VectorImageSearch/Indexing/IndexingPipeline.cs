@@ -55,14 +55,14 @@ internal sealed class IndexingPipeline
         var state = new RunState(tally, new StageClock(_decodeParallelism));
         Report(state, progress);
 
-        var decoded = Channel.CreateBounded<DecodedImage>(new BoundedChannelOptions(_batchSize * 2)
+        var decoded = Channel.CreateBounded<PreparedImage>(new BoundedChannelOptions(_batchSize * 2)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producers = StartDecoders(items, decoded.Writer, state.Stages, stop.Token);
-        var batch = new List<DecodedImage>(_batchSize);
+        var batch = new List<PreparedImage>(_batchSize);
         var pixels = new float[_batchSize * _encoder.PreprocessedLength];
         var embeddings = new float[_batchSize * _encoder.Dimension];
         try
@@ -116,12 +116,12 @@ internal sealed class IndexingPipeline
     }
 
     /// <summary>The next decoded image, or <see langword="null"/> when the decoders are done; the wait counts as time not hidden by inference.</summary>
-    private static async ValueTask<DecodedImage?> NextAsync(ChannelReader<DecodedImage> reader, StageClock stages, CancellationToken cancellationToken)
+    private static async ValueTask<PreparedImage?> NextAsync(ChannelReader<PreparedImage> reader, StageClock stages, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            DecodedImage? image;
+            PreparedImage? image;
             while (!reader.TryRead(out image))
             {
                 if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -137,7 +137,7 @@ internal sealed class IndexingPipeline
         }
     }
 
-    private Task StartDecoders(IAsyncEnumerable<IndexingWorkItem> items, ChannelWriter<DecodedImage> writer, StageClock stages, CancellationToken cancellationToken)
+    private Task StartDecoders(IAsyncEnumerable<IndexingWorkItem> items, ChannelWriter<PreparedImage> writer, StageClock stages, CancellationToken cancellationToken)
     {
         // One feeder takes the items as the producer yields them; the decoders share its bounded queue.
         var queue = Channel.CreateBounded<IndexingWorkItem>(new BoundedChannelOptions(_batchSize * 2) { SingleWriter = true });
@@ -186,7 +186,7 @@ internal sealed class IndexingPipeline
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private DecodedImage Decode(IndexingWorkItem item)
+    private PreparedImage Decode(IndexingWorkItem item)
     {
         float[]? pixels = null;
         byte[]? fileBuffer = null;
@@ -196,11 +196,11 @@ internal sealed class IndexingPipeline
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
             if (item.PreviousHash is not null && string.Equals(item.PreviousHash, hash, StringComparison.Ordinal))
             {
-                return new DecodedImage(item, null, hash, bytes.Length, null);
+                return new PreparedImage(item, null, hash, bytes.Length, null);
             }
             pixels = ArrayPool<float>.Shared.Rent(_encoder.PreprocessedLength);
             _encoder.Preprocess(ImageInput.FromBytes(bytes, item.Key), pixels.AsSpan(0, _encoder.PreprocessedLength));
-            return new DecodedImage(item, pixels, hash, bytes.Length, null);
+            return new PreparedImage(item, pixels, hash, bytes.Length, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -209,7 +209,7 @@ internal sealed class IndexingPipeline
                 ArrayPool<float>.Shared.Return(pixels);
             }
             _logger.LogWarning("Skipping {Key}: {Reason}", item.Key, e.Message);
-            return new DecodedImage(item, null, "", 0, e.Message);
+            return new PreparedImage(item, null, "", 0, e.Message);
         }
         finally
         {
@@ -257,7 +257,7 @@ internal sealed class IndexingPipeline
         }
     }
 
-    private async Task EncodeAndCommitAsync(List<DecodedImage> batch, float[] pixels, float[] embeddings, Func<IReadOnlyList<EncodedImage>, CancellationToken, Task> commit, RunState state, CancellationToken cancellationToken)
+    private async Task EncodeAndCommitAsync(List<PreparedImage> batch, float[] pixels, float[] embeddings, Func<IReadOnlyList<EncodedImage>, CancellationToken, Task> commit, RunState state, CancellationToken cancellationToken)
     {
         var length = _encoder.PreprocessedLength;
         var dimension = _encoder.Dimension;
@@ -308,7 +308,7 @@ internal sealed class IndexingPipeline
         state.Encoded += encoded.Length;
     }
 
-    private static void ReturnPixels(IEnumerable<DecodedImage> images)
+    private static void ReturnPixels(IEnumerable<PreparedImage> images)
     {
         foreach (var image in images)
         {
@@ -332,7 +332,8 @@ internal sealed class IndexingPipeline
         progress.Report(new IndexingProgress(state.Total, done, state.Encoded, state.Unchanged, state.Failed, rate, remaining));
     }
 
-    private sealed record DecodedImage(IndexingWorkItem Item, float[]? Pixels, string ContentHash, long SizeBytes, string? Error);
+    /// <summary>A work item after its decode worker: the model's input pixels and the file's hash and size, or why it failed.</summary>
+    private sealed record PreparedImage(IndexingWorkItem Item, float[]? Pixels, string ContentHash, long SizeBytes, string? Error);
 
     private sealed class RunState(IndexingPlanTally tally, StageClock stages)
     {
