@@ -4,7 +4,7 @@ using VectorImageSearch.Querying;
 
 namespace VectorImageSearch;
 
-/// <summary>Library-wide near-duplicate groups: neighbour search per image, then connected components.</summary>
+/// <summary>Library-wide near-duplicate groups: the neighbours of every image (a block at a time for the FAISS store), then connected components.</summary>
 internal sealed partial class ImageSearchEngine
 {
     private const int InitialDuplicateNeighbours = 16;
