@@ -15,10 +15,3 @@ internal sealed record ImageStoreSchema(string ModelFingerprint, int Dimension)
         return new ImageStoreSchema(modelFingerprint, dimension);
     }
 }
-
-/// <summary>Opens a store with a schema our own packages already hold.</summary>
-internal static class ImageStoreSchemaExtensions
-{
-    public static Task OpenAsync(this IImageRecordStore store, ImageStoreSchema schema, CancellationToken cancellationToken = default) =>
-        store.OpenAsync(schema.ModelFingerprint, schema.Dimension, cancellationToken);
-}
