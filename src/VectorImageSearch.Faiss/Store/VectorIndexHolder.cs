@@ -102,13 +102,7 @@ internal sealed class VectorIndexHolder : IDisposable
         {
             return [];
         }
-        var fetch = (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
-        var matches = _index.Search(query, fetch, options);
-        if (_tombstones.Count == 0)
-        {
-            return matches;
-        }
-        return matches.Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
+        return Live(_index.Search(query, Fetch(k), options), k);
     }
 
     /// <summary>The <paramref name="k"/> nearest live vectors to each query of <paramref name="queries"/> (laid end to end), in one batched search.</summary>
@@ -118,17 +112,20 @@ internal sealed class VectorIndexHolder : IDisposable
         {
             return Enumerable.Repeat<IReadOnlyList<VectorMatch>>([], queries.Length / Dimension).ToArray();
         }
-        var fetch = (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
-        var found = _index.SearchBatch(queries, fetch);
-        if (_tombstones.Count > 0)
+        var found = _index.SearchBatch(queries, Fetch(k));
+        for (var q = 0; q < found.Length; q++)
         {
-            for (var q = 0; q < found.Length; q++)
-            {
-                found[q] = found[q].Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
-            }
+            found[q] = Live(found[q], k);
         }
         return found;
     }
+
+    /// <summary>How many neighbours to ask FAISS for so that <paramref name="k"/> live ones remain after tombstones are dropped.</summary>
+    private int Fetch(int k) => (int)Math.Min(_index.Count, (long)k + _tombstones.Count);
+
+    /// <summary>The first <paramref name="k"/> of <paramref name="matches"/> that are not tombstoned.</summary>
+    private IReadOnlyList<VectorMatch> Live(IReadOnlyList<VectorMatch> matches, int k) =>
+        _tombstones.Count == 0 ? matches : matches.Where(m => !_tombstones.Contains(m.Id)).Take(k).ToList();
 
     /// <summary>
     /// Rebuilds the index when the requested kind can now be trained, "Auto" calls for another kind at this size, or
