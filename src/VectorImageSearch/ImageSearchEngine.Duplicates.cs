@@ -122,31 +122,44 @@ internal sealed partial class ImageSearchEngine
             var found = await Task.Run(() => store.NeighboursOf(keys, k, threshold), cancellationToken).ConfigureAwait(false);
             for (var b = 0; b < keys.Count; b++)
             {
-                var neighbours = found[b].Count < k || k >= records.Count
+                var neighbours = AllFound(found[b].Count, k, records.Count)
                     ? found[b]
-                    : await NeighboursAboveAsync(keys[b], threshold, records.Count, cancellationToken).ConfigureAwait(false);
+                    : await NeighboursAboveAsync(keys[b], threshold, records.Count, cancellationToken, firstK: Wider(k, records.Count)).ConfigureAwait(false);
                 link(start + b, neighbours);
             }
         }
     }
 
-    /// <summary>The images at least <paramref name="threshold"/> similar to the image <paramref name="key"/> (itself included), widening the search until one falls below.</summary>
-    private async Task<IReadOnlyList<ImageRecordMatch>> NeighboursAboveAsync(string key, float threshold, int total, CancellationToken cancellationToken)
+    /// <summary>
+    /// The images at least <paramref name="threshold"/> similar to the image <paramref name="key"/> (itself included),
+    /// widening the search until one falls below; the first search asks for <paramref name="firstK"/> (by default
+    /// <see cref="InitialDuplicateNeighbours"/>).
+    /// </summary>
+    private async Task<IReadOnlyList<ImageRecordMatch>> NeighboursAboveAsync(string key, float threshold, int total, CancellationToken cancellationToken, int firstK = InitialDuplicateNeighbours)
     {
         var record = await _store.GetAsync(key, includeVector: true, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return []; // removed since the listing
         }
-        var k = Math.Min(InitialDuplicateNeighbours, total);
+        var k = Math.Min(firstK, total);
         while (true)
         {
             var matches = await _store.SearchAsync(record.Vector, new ImageStoreSearchOptions { K = k, MinScore = threshold }, cancellationToken).ConfigureAwait(false);
-            if (matches.Count < k || k >= total)
+            if (AllFound(matches.Count, k, total))
             {
                 return matches;
             }
-            k = (int)Math.Min((long)k * 4, total);
+            k = Wider(k, total);
         }
     }
+
+    /// <summary>
+    /// Whether a search for <paramref name="k"/> neighbours with the threshold as least score found them all: some fell
+    /// below it (fewer than k came back), or k already covered the whole index.
+    /// </summary>
+    private static bool AllFound(int found, int k, int total) => found < k || k >= total;
+
+    /// <summary>The next, wider search: four times as many neighbours, at most the whole index.</summary>
+    private static int Wider(int k, int total) => (int)Math.Min((long)k * 4, total);
 }
